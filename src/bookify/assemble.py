@@ -1,0 +1,178 @@
+"""Project + manuscripts → `Book`: reading order, parts, drafts left out, unique essay ids.
+
+The order comes from `contents` in `bookify.toml` when it is given, else from the file names in
+`manuscripts/` (so `01-…`, `02-…` prefixes order a book without any config).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+from .config import PartEntry
+from .diagnostics import Diagnostics
+from .errors import ConfigError, Location, ManuscriptError
+from .manuscript import Manuscript, read_manuscript
+from .model import Book, Essay, Part
+from .project import Project
+
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+
+
+def slugify(text: str) -> str:
+    """ASCII, lower-case, hyphenated: 'Æs Triplex' → 'aes-triplex'."""
+    text = text.replace("æ", "ae").replace("Æ", "Ae").replace("œ", "oe").replace("Œ", "Oe")
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def essay_id_for(path: Path) -> str:
+    """An essay's default id: its file name without a leading `01-` style number."""
+    stem = re.sub(r"^\d+[-_. ]+", "", path.stem) or path.stem
+    slug = slugify(stem) or "essay"
+    return slug if slug[0].isalpha() else f"essay-{slug}"
+
+
+def assemble_book(project: Project, diagnostics: Diagnostics) -> Book:
+    """Read every manuscript in reading order and build the `Book`."""
+    config = project.config
+    folder = project.manuscripts_dir
+    if not folder.is_dir():
+        raise ConfigError(
+            f"no {folder.name}/ folder in {project.root}",
+            hint="put the essays, one Markdown file each, in manuscripts/",
+        )
+    available = sorted(
+        (p for p in folder.rglob("*") if p.suffix.lower() in MARKDOWN_SUFFIXES and p.is_file()),
+        key=lambda p: p.relative_to(folder).as_posix(),
+    )
+    ids: dict[str, Path] = {}
+
+    def load(path: Path) -> Essay | None:
+        manuscript = read_manuscript(path)
+        if manuscript.meta.draft:
+            diagnostics.notice("left out: marked draft", Location(path))
+            return None
+        essay = _essay(manuscript)
+        if essay.id in ids:
+            raise ManuscriptError(
+                f"two essays have the id '{essay.id}': this one and "
+                f"{ids[essay.id].relative_to(project.root).as_posix()}",
+                Location(path),
+                "give one of them a different 'slug:' in its front matter, or rename the file",
+            )
+        ids[essay.id] = path
+        return essay
+
+    contents: list[Essay | Part] = []
+    if config.contents is None:
+        if not available:
+            raise ConfigError(
+                f"{folder.relative_to(project.root)}/ holds no Markdown files",
+                hint="add essays as .md files, one per essay",
+            )
+        contents = [e for p in available if (e := load(p)) is not None]
+    else:
+        listed: set[Path] = set()
+        part_ids: set[str] = set()
+        for index, entry in enumerate(config.contents):
+            if isinstance(entry, PartEntry):
+                essays = []
+                for number, name in enumerate(entry.essays):
+                    path = _listed(project, name, f"contents[{index}].essays[{number}]", listed)
+                    if (essay := load(path)) is not None:
+                        essays.append(essay)
+                part_id = "part-" + (slugify(entry.part) or str(index + 1))
+                while part_id in part_ids:
+                    part_id += "-2"
+                part_ids.add(part_id)
+                if essays:
+                    contents.append(Part(id=part_id, title=entry.part, essays=tuple(essays)))
+            else:
+                path = _listed(project, entry, f"contents[{index}]", listed)
+                if (essay := load(path)) is not None:
+                    contents.append(essay)
+        for path in available:
+            if path.resolve() not in listed:
+                diagnostics.warn(
+                    "not in the book: this manuscript is not listed in contents",
+                    Location(path),
+                    "add it to contents in bookify.toml, or mark it 'draft: true'",
+                )
+    if not any(True for _ in _flatten(contents)):
+        raise ConfigError(
+            "the book has no essays (every manuscript is a draft)",
+            Location(project.config_path),
+            "remove 'draft: true' from at least one essay",
+        )
+    meta = config.book
+    cover = None
+    if meta.cover:
+        cover = project.resolve(meta.cover, what="cover image",
+                                location=Location(project.config_path, key="book.cover"))
+        if not cover.is_file():
+            raise ConfigError(
+                f"book.cover: no file '{meta.cover}'",
+                Location(project.config_path, key="book.cover"),
+                "give the cover image's path relative to the project folder",
+            )
+    return Book(
+        meta=meta,
+        print=config.print,
+        contents=tuple(contents),
+        cover_image=cover,
+        slug=slugify(meta.title) or "book",
+    )
+
+
+def _flatten(contents: list[Essay | Part]):
+    for entry in contents:
+        if isinstance(entry, Part):
+            yield from entry.essays
+        else:
+            yield entry
+
+
+def _listed(project: Project, name: str, key: str, listed: set[Path]) -> Path:
+    location = Location(project.config_path, _line_of(project.config_path, name), key)
+    path = project.resolve(name, base=project.manuscripts_dir, what="manuscript", location=location)
+    if not path.is_file():
+        raise ConfigError(
+            f"contents lists '{name}', but there is no such file in manuscripts/",
+            location,
+            "check the spelling, or remove the entry from contents",
+        )
+    if path in listed:
+        raise ConfigError(f"contents lists '{name}' twice", location, "remove one of the entries")
+    listed.add(path)
+    return path
+
+
+def _line_of(path: Path, needle: str) -> int | None:
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if f'"{needle}"' in line or f"'{needle}'" in line:
+            return number
+    return None
+
+
+def _essay(manuscript: Manuscript) -> Essay:
+    meta = manuscript.meta
+    essay_id = meta.slug and slugify(meta.slug) or essay_id_for(manuscript.path)
+    if not essay_id[0].isalpha():
+        essay_id = f"essay-{essay_id}"
+    return Essay(
+        id=essay_id,
+        source=manuscript.path,
+        title=manuscript.title,
+        subtitle=meta.subtitle,
+        short_title=meta.short_title,
+        authors=meta.author_names,
+        translators=meta.translator_names,
+        epigraph=meta.epigraph,
+        epigraph_source=meta.epigraph_source,
+        credit=meta.credit,
+        lang=meta.lang,
+        markdown=manuscript.body,
+        body_line=manuscript.body_line,
+    )

@@ -1,0 +1,103 @@
+"""The build pipeline, wired in one place: project → book → rendered book → outputs.
+
+Every stage runs before any output is written (so a Markdown error never costs the previous
+PDF), and each output is written to a temporary file and renamed into place when complete.
+The CLI and the preview call `build`; nothing else strings stages together.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from .assemble import assemble_book
+from .diagnostics import Diagnostics
+from .markdown import render_book
+from .model import RenderedBook
+from .project import Project
+from .themes import load_theme
+
+Format = Literal["pdf", "epub", "html"]
+FORMATS: tuple[Format, ...] = ("pdf", "epub", "html")
+
+
+@dataclass(frozen=True, slots=True)
+class Artifact:
+    """One written output."""
+
+    format: Format
+    path: Path
+    pages: int | None = None
+    seconds: float = 0.0
+
+
+@dataclass
+class BuildResult:
+    rendered: RenderedBook
+    artifacts: list[Artifact] = field(default_factory=list)
+    diagnostics: Diagnostics = field(default_factory=Diagnostics)
+
+
+class Progress:
+    """What a build reports while it works; the CLI subclasses it to draw progress bars."""
+
+    def stage(self, name: str) -> None:
+        """A stage starts (for example "Laying out pages")."""
+
+    def pages(self, count: int) -> None:
+        """WeasyPrint has laid out `count` pages so far."""
+
+    def done(self, artifact: Artifact) -> None:
+        """An output has been written."""
+
+
+def build(
+    project: Project,
+    formats: Sequence[Format] | None = None,
+    output_dir: Path | None = None,
+    progress: Progress | None = None,
+    diagnostics: Diagnostics | None = None,
+) -> BuildResult:
+    """Build the requested outputs of `project` into `output_dir` (default: the project's)."""
+    from .outputs.epub import write_epub
+    from .outputs.html import write_html
+    from .outputs.pdf import write_pdf
+
+    progress = progress or Progress()
+    diagnostics = diagnostics if diagnostics is not None else Diagnostics()
+    formats = list(dict.fromkeys(formats or project.config.build.formats))
+    output_dir = output_dir or project.output_dir
+
+    progress.stage("Reading manuscripts")
+    book = assemble_book(project, diagnostics)
+    theme = load_theme(project)
+    progress.stage("Converting essays")
+    rendered = render_book(book, project, diagnostics)
+    result = BuildResult(rendered=rendered, diagnostics=diagnostics)
+
+    for fmt in formats:
+        started = time.perf_counter()
+        target = output_dir / f"{book.slug}.{fmt}"
+        if fmt == "pdf":
+            progress.stage("Laying out pages")
+            written = write_pdf(rendered, theme, project, target, diagnostics, progress.pages)
+            artifact = Artifact("pdf", target, written.pages)
+        elif fmt == "epub":
+            progress.stage("Writing EPUB")
+            write_epub(rendered, theme, project, target, diagnostics)
+            artifact = Artifact("epub", target)
+        else:
+            progress.stage("Writing HTML")
+            target = output_dir / "html" / "index.html"
+            write_html(rendered, theme, project, target, diagnostics)
+            artifact = Artifact("html", target)
+        artifact = Artifact(artifact.format, artifact.path, artifact.pages,
+                            time.perf_counter() - started)
+        result.artifacts.append(artifact)
+        progress.done(artifact)
+    return result
+
+

@@ -1,0 +1,100 @@
+"""The `bookify` command: parses options, calls the library, reports. No book logic lives here."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .build import FORMATS, build
+from .console import Reporter, print_error
+from .diagnostics import Diagnostics
+from .errors import BookifyError
+from .project import load_project
+from .scaffold import new_project
+
+#: Exit status for a bug in bookify itself (sysexits EX_SOFTWARE).
+INTERNAL_ERROR = 70
+
+
+def _formats(ctx: click.Context, param: click.Parameter, value: str | None):
+    if value is None:
+        return None
+    chosen = [v.strip().lower() for v in value.split(",") if v.strip()]
+    unknown = [v for v in chosen if v not in FORMATS]
+    if unknown or not chosen:
+        raise click.BadParameter(f"choose from {', '.join(FORMATS)} (comma-separated)")
+    return chosen
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="bookify")
+def main() -> None:
+    """Turn a folder of Markdown essays into a print-ready PDF and an EPUB 3."""
+
+
+@main.command("build")
+@click.option("--project", "project_dir", type=click.Path(path_type=Path), default=".",
+              show_default=True, help="The book project's folder (holding bookify.toml).")
+@click.option("--format", "formats", callback=_formats, metavar="LIST",
+              help="Outputs to build: pdf, epub, html (comma-separated). Default: [build] formats.")
+@click.option("--output", "output_dir", type=click.Path(path_type=Path),
+              help="Write the outputs here instead of the project's build/ folder.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
+@click.option("--debug", is_flag=True, help="Show a traceback for internal errors.")
+def build_command(project_dir: Path, formats, output_dir: Path | None, quiet: bool,
+                  debug: bool) -> None:
+    """Build the book: build/<title>.pdf and build/<title>.epub.
+
+    Example: bookify build --format pdf --output proofs/
+    """
+    reporter = Reporter(project_dir.resolve(), quiet)
+    diagnostics = Diagnostics()
+    try:
+        project = load_project(project_dir)
+        result = build(project, formats, output_dir.resolve() if output_dir else None,
+                       reporter, diagnostics)
+    except BookifyError as error:
+        for item in diagnostics.items:
+            reporter.diagnostic(item)
+        reporter.error(error)
+        sys.exit(error.exit_code)
+    except Exception as exc:  # a bug in bookify, not in the book
+        _internal_error(exc, debug)
+    for item in result.diagnostics.items:
+        reporter.diagnostic(item)
+    for artifact in result.artifacts:
+        reporter.artifact(artifact, result.rendered.words)
+
+
+@main.command("new")
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--title", help="The book's title (default: from the folder name).")
+def new_command(folder: Path, title: str | None) -> None:
+    """Start a book project in FOLDER, with example essays.
+
+    Example: bookify new my-anthology --title "The Idle Hours"
+    """
+    try:
+        written = new_project(folder, title)
+    except BookifyError as error:
+        print_error(error)
+        sys.exit(error.exit_code)
+    click.echo(f"Created {folder}/ with {len(written)} files. Next:")
+    click.echo(f"  cd {folder} && bookify build")
+
+
+def _internal_error(exc: Exception, debug: bool) -> None:
+    if debug:
+        traceback.print_exc()
+    else:
+        click.echo(
+            f"internal error: {type(exc).__name__}: {exc}\n"
+            "  This is a bug in bookify, not in your book. Run again with --debug and report "
+            "the traceback.",
+            err=True,
+        )
+    sys.exit(INTERNAL_ERROR)

@@ -1,0 +1,68 @@
+"""`RenderedBook` + `Theme` → HTML documents: the templates' shared context, and the whole-book page.
+
+The print edition and the HTML edition are one document holding every division (so WeasyPrint can
+number pages across the book); the EPUB writer renders the same partial templates one division
+per XHTML file with the same context.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from . import __version__
+from .model import RenderedBook
+from .project import Project
+from .themes import Theme
+
+
+def template_context(
+    rendered: RenderedBook, project: Project, href: Callable[[str], str], cover_src: str | None
+) -> dict[str, Any]:
+    """What every template may use. `href(id)` links to a division by its id in this output."""
+    book = rendered.book
+    meta = book.meta
+    people = list(meta.authors) or list(meta.editors)
+    title_text = meta.title + (f": {meta.subtitle}" if meta.subtitle else "")
+    byline = f"{' and '.join(meta.authors)}" if meta.authors else (
+        f"edited by {' and '.join(meta.editors)}" if meta.editors else "")
+    return {
+        "book": book,
+        "contents": rendered.contents,
+        "title_html": rendered.title_html,
+        "subtitle_html": rendered.subtitle_html,
+        "title_text": meta.title,
+        "full_title": title_text,
+        "people": people,
+        "show_bylines": book.is_anthology,
+        "href": href,
+        "cover_src": cover_src,
+        "cover_alt": f"Cover of {title_text}" + (f", {byline}" if byline else ""),
+        "date_iso": project.source_date.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "version": __version__,
+    }
+
+
+def compose_book_html(
+    rendered: RenderedBook,
+    theme: Theme,
+    project: Project,
+    *,
+    body_class: str = "",
+    stylesheet_hrefs: tuple[str, ...] = (),
+) -> str:
+    """The whole book as one HTML document, linking divisions by `#id`.
+
+    `stylesheet_hrefs` are linked from the page (the HTML edition); the print edition passes its
+    stylesheets to WeasyPrint instead.
+    """
+    cover = rendered.book.cover_image
+    cover_src = cover.relative_to(project.root).as_posix() if cover else None
+    context = template_context(rendered, project, lambda target: f"#{target}", cover_src)
+    classes = [body_class]
+    if rendered.book.print.recto_openers:
+        classes.append("recto-openers")
+    else:
+        classes.append("page-openers")
+    return theme.render("book.html.j2", body_class=" ".join(c for c in classes if c),
+                        stylesheet_hrefs=stylesheet_hrefs, **context)

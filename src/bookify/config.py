@@ -1,0 +1,348 @@
+"""The `bookify.toml` schema: every key declared once, with its type, default and meaning.
+
+`load_config` reads the file and validates it in one go; every problem becomes a `ConfigError`
+that names the key, the line it is on, and the fix (with a did-you-mean for misspelt keys).
+Nothing else in bookify reads `bookify.toml`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+import tomllib
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+)
+
+from .errors import ConfigError, Location
+
+CONFIG_FILE = "bookify.toml"
+
+_POINTS_PER = {"in": 72.0, "mm": 72.0 / 25.4, "cm": 72.0 / 2.54, "pt": 1.0}
+
+
+@dataclass(frozen=True, slots=True)
+class TrimSize:
+    """The finished page size of the printed book, kept in the unit the user wrote."""
+
+    width: float
+    height: float
+    unit: str  # "in", "mm", "cm" or "pt"
+
+    #: Trim sizes print-on-demand services offer, by the names authors use for them.
+    NAMED = {
+        "5x8": "5x8in",
+        "5.06x7.81": "5.06x7.81in",
+        "5.25x8": "5.25x8in",
+        "5.5x8.5": "5.5x8.5in",
+        "6x9": "6x9in",
+        "6.14x9.21": "6.14x9.21in",
+        "7x10": "7x10in",
+        "8.5x11": "8.5x11in",
+        "a5": "148x210mm",
+        "b-format": "129x198mm",
+        "royal": "156x234mm",
+    }
+
+    @classmethod
+    def parse(cls, text: str) -> TrimSize:
+        """Read `6x9`, `6x9in`, `A5`, `129x198mm` or `5.5 x 8.5 in`."""
+        raw = text.strip().lower().replace(" ", "").replace("×", "x")
+        raw = cls.NAMED.get(raw, raw)
+        match = re.fullmatch(r"(\d+(?:\.\d+)?)x(\d+(?:\.\d+)?)(in|mm|cm|pt)?", raw)
+        if not match:
+            names = ", ".join(sorted(cls.NAMED))
+            raise ValueError(
+                f"'{text}' is not a trim size; write it as WIDTHxHEIGHT with a unit "
+                f"(for example '6x9in' or '129x198mm') or use a name: {names}"
+            )
+        width, height, unit = float(match[1]), float(match[2]), match[3] or "in"
+        size = cls(width, height, unit)
+        if not (72 <= size.width_pt <= 17 * 72 and 72 <= size.height_pt <= 17 * 72):
+            raise ValueError(f"'{text}' is not a plausible book size")
+        return size
+
+    @property
+    def width_pt(self) -> float:
+        return self.width * _POINTS_PER[self.unit]
+
+    @property
+    def height_pt(self) -> float:
+        return self.height * _POINTS_PER[self.unit]
+
+    def css(self) -> str:
+        """The value for CSS `@page { size: … }`."""
+        return f"{self.width:g}{self.unit} {self.height:g}{self.unit}"
+
+    def __str__(self) -> str:
+        return f"{self.width:g}x{self.height:g}{self.unit}"
+
+
+def _parse_trim(value: Any) -> Any:
+    return TrimSize.parse(value) if isinstance(value, str) else value
+
+
+_LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+
+
+def check_language(value: str) -> str:
+    """Accept a well-formed BCP 47 tag (`en`, `en-GB`, `fr-CA`, `zh-Hant`)."""
+    if not _LANGUAGE_TAG.match(value):
+        raise ValueError(f"'{value}' is not a BCP 47 language tag such as 'en', 'en-GB' or 'fr'")
+    return value
+
+
+def check_isbn(value: str) -> str:
+    """Accept an ISBN-13 (hyphens and spaces allowed, and kept) whose check digit is right."""
+    digits = re.sub(r"[\s-]", "", value)
+    if not re.fullmatch(r"97[89]\d{10}", digits):
+        raise ValueError(f"'{value}' is not an ISBN-13 (13 digits starting with 978 or 979)")
+    total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(digits[:12]))
+    if (10 - total % 10) % 10 != int(digits[12]):
+        raise ValueError(f"'{value}' has a wrong check digit; copy the ISBN again from your agency")
+    return value
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class BookSection(_Section):
+    """`[book]`: what the book is, for the title page, copyright page and metadata."""
+
+    title: str = Field(min_length=1)
+    """The book's title, as printed on the cover and title page."""
+    subtitle: str | None = None
+    """A subtitle, printed under the title."""
+    authors: list[str] = []
+    """The book's authors. An anthology usually names editors instead."""
+    editors: list[str] = []
+    """The book's editors, credited as "Edited by" on the cover and title page."""
+    language: str = "en"
+    """The book's main language, a BCP 47 tag: drives hyphenation and the EPUB's language."""
+    identifier: str | None = None
+    """A stable identifier for the EPUB when there is no ebook ISBN (a `urn:uuid:…`)."""
+    isbn_print: str | None = None
+    """The paperback's ISBN-13, printed on the copyright page."""
+    isbn_ebook: str | None = None
+    """The ebook's ISBN-13, used as the EPUB's identifier."""
+    publisher: str | None = None
+    """The publisher's name."""
+    date: dt.date | None = None
+    """Publication date (YYYY-MM-DD)."""
+    edition: str | None = None
+    """Edition line for the copyright page, for example "First edition"."""
+    copyright: str | None = None
+    """The copyright line, for example "© 2026 Jane Editor"."""
+    rights: str = "All rights reserved."
+    """The rights statement or licence, printed on the copyright page and in the EPUB."""
+    description: str | None = None
+    """A blurb, for the EPUB's and PDF's metadata."""
+    keywords: list[str] = []
+    """Subjects and keywords, for the EPUB's and PDF's metadata."""
+    cover: str | None = None
+    """A cover image (JPEG or PNG) inside the project; without one a typographic cover is made."""
+
+    _language = field_validator("language")(lambda cls, v: check_language(v))
+    _isbns = field_validator("isbn_print", "isbn_ebook")(
+        lambda cls, v: None if v is None else check_isbn(v)
+    )
+
+    def epub_identifier(self) -> str:
+        """The EPUB's `dc:identifier`: the ebook ISBN, the configured id, or a UUID from the title.
+
+        The UUID is derived from the title so rebuilds keep it and readers keep their place.
+        """
+        if self.isbn_ebook:
+            return "urn:isbn:" + re.sub(r"[\s-]", "", self.isbn_ebook)
+        if self.identifier:
+            return self.identifier
+        return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'bookify:' + self.title)}"
+
+
+class PartEntry(_Section):
+    """One titled part in `contents`: `{ part = "Title", essays = ["a.md", …] }`."""
+
+    part: str = Field(min_length=1)
+    """The part's title, printed on its part page and in the contents."""
+    essays: list[str] = Field(min_length=1)
+    """Manuscript paths (relative to `manuscripts/`) in reading order."""
+
+
+class PrintSection(_Section):
+    """`[print]`: the printed edition's page."""
+
+    trim: Annotated[TrimSize, BeforeValidator(_parse_trim)] = TrimSize(5.5, 8.5, "in")
+    """Trim size: a name (`5x8`, `5.5x8.5`, `6x9`, `a5`, …) or `WIDTHxHEIGHT` with a unit."""
+    recto_openers: bool = True
+    """Start every essay and part on a right-hand page, leaving a blank verso where needed."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+
+class ThemeSection(_Section):
+    """`[theme]`: which built-in theme to start from (`styles/` then overrides it)."""
+
+    name: str = "classic"
+    """A built-in theme."""
+
+
+class BuildSection(_Section):
+    """`[build]`: what `bookify build` writes, and where."""
+
+    formats: list[Literal["pdf", "epub", "html"]] = ["pdf", "epub"]
+    """Outputs to build when `--format` is not given."""
+    output_dir: str = "build"
+    """Folder (inside the project) for the outputs."""
+    allow_network: bool = False
+    """Let stylesheets and Markdown load http(s) resources. Off: a build reads only the project."""
+
+
+class ProjectConfig(_Section):
+    """The whole of `bookify.toml`."""
+
+    contents: list[str | PartEntry] | None = None
+    """Reading order: manuscript paths and `{ part = …, essays = […] }` groups. Default: every
+    file in `manuscripts/` in file-name order."""
+    book: BookSection
+    print: PrintSection = PrintSection()
+    theme: ThemeSection = ThemeSection()
+    build: BuildSection = BuildSection()
+
+
+def load_config(path: Path) -> ProjectConfig:
+    """Read and validate `bookify.toml`, or raise a `ConfigError` naming every problem."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(
+            f"no {CONFIG_FILE} in {path.parent}",
+            hint="run bookify in a book project, pass --project DIR, or create one with "
+            "`bookify new NAME`",
+        ) from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"not UTF-8 text (byte {exc.start})",
+            Location(path),
+            "save the file as UTF-8",
+        ) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = _toml_error_line(str(exc))
+        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        raise ConfigError(
+            f"not valid TOML: {message}",
+            Location(path, line),
+            "check quotes, commas and brackets on that line (strings need double quotes)",
+        ) from None
+    try:
+        return ProjectConfig.model_validate(data)
+    except ValidationError as exc:
+        problems = [_describe(error, path, text) for error in exc.errors()]
+        first, *rest = problems
+        first.also = tuple(rest)
+        raise first from None
+
+
+def _toml_error_line(message: str) -> int | None:
+    match = re.search(r"at line (\d+)", message)
+    return int(match[1]) if match else None
+
+
+def _describe(error: dict[str, Any], path: Path, text: str) -> ConfigError:
+    """Turn one pydantic error into a message that names the key, its line and the fix."""
+    loc = tuple(error["loc"])
+    # Unions report the branch they tried ('str', 'PartEntry'); users never wrote those.
+    loc = tuple(p for p in loc if p not in ("str", "PartEntry"))
+    key = _dotted(loc)
+    location = Location(path, _find_line(text, loc), key)
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        section = _dotted(loc[:-1]) or "the top level"
+        known = _known_keys(loc[:-1])
+        close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
+        hint = f"did you mean '{close[0]}'?" if close else f"known keys: {', '.join(known)}"
+        return ConfigError(f"unknown key '{loc[-1]}' in {_section_name(section)}", location, hint)
+    if kind == "missing":
+        return ConfigError(
+            f"missing required key '{key}'",
+            Location(path, _find_line(text, loc[:-1]), key),
+            f"add `{loc[-1]} = …` under [{_dotted(loc[:-1])}]" if len(loc) > 1 else None,
+        )
+    message = str(error["msg"]).removeprefix("Value error, ")
+    return ConfigError(f"{key}: {message}", location, _HINTS.get(kind))
+
+
+_HINTS = {
+    "string_type": "put the value in double quotes",
+    "list_type": 'write a list in square brackets: ["a", "b"]',
+    "bool_type": "write true or false (no quotes)",
+    "date_type": "write a date without quotes, as YYYY-MM-DD",
+    "date_from_datetime_parsing": "write a date without quotes, as YYYY-MM-DD",
+    "literal_error": None,
+}
+
+
+def _dotted(loc: tuple[Any, ...]) -> str:
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _section_name(section: str) -> str:
+    return section if section == "the top level" else f"[{section}]"
+
+
+def _known_keys(loc: tuple[Any, ...]) -> list[str]:
+    model: Any = ProjectConfig
+    for part in loc:
+        if isinstance(part, int):
+            model = PartEntry  # the only list of tables in the schema
+            continue
+        field = model.model_fields.get(part)
+        annotation = getattr(field, "annotation", None)
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            model = annotation
+    return sorted(model.model_fields)
+
+
+def _find_line(text: str, loc: tuple[Any, ...]) -> int | None:
+    """The line of the key at `loc`: its table header first, then `key =` after it."""
+    lines = text.splitlines()
+    names = [p for p in loc if isinstance(p, str)]
+    if not names:
+        return None
+    start = 0
+    if len(names) > 1:
+        header = re.compile(rf"^\s*\[\s*{re.escape(names[0])}\s*\]")
+        for number, line in enumerate(lines):
+            if header.match(line):
+                start = number
+                break
+        else:
+            return None
+    key = re.compile(rf"^\s*[\"']?{re.escape(names[-1])}[\"']?\s*=")
+    for number in range(start, len(lines)):
+        if number > start and len(names) > 1 and lines[number].lstrip().startswith("["):
+            if not lines[number].lstrip().startswith("[["):
+                break
+        if key.match(lines[number]):
+            return number + 1
+    inline = re.compile(rf"\b{re.escape(names[-1])}\s*=")
+    for number, line in enumerate(lines):
+        if inline.search(line):
+            return number + 1
+    return start + 1 if len(names) > 1 else None

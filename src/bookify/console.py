@@ -1,0 +1,98 @@
+"""How bookify talks to a terminal: progress while it works, diagnostics and results after.
+
+Policy, in one place: progress and results go to stdout, warnings and errors to stderr;
+`--quiet` keeps only warnings and errors; live progress bars appear only on an interactive
+terminal, so CI logs get a few plain lines instead of redraws.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, Progress as RichProgress, TextColumn, TimeElapsedColumn
+
+from .build import Artifact, Progress
+from .diagnostics import Diagnostic
+from .errors import BookifyError
+
+
+class Reporter(Progress):
+    """Build progress on the terminal."""
+
+    def __init__(self, root: Path, quiet: bool = False) -> None:
+        self.root = root
+        self.quiet = quiet
+        self.out = Console(highlight=False, soft_wrap=True)
+        self.err = Console(stderr=True, highlight=False, soft_wrap=True)
+        self.live = self.out.is_terminal and not quiet
+        self._bar: RichProgress | None = None
+        self._task = None
+        self._pages = 0
+
+    def stage(self, name: str) -> None:
+        self._stop_bar()
+        if self.quiet:
+            return
+        if name == "Laying out pages" and self.live:
+            self._bar = RichProgress(
+                TextColumn("{task.description}"), BarColumn(bar_width=None),
+                TextColumn("{task.completed} pages"), TimeElapsedColumn(),
+                console=self.out, transient=True,
+            )
+            self._task = self._bar.add_task(name, total=None)
+            self._bar.start()
+        else:
+            self.out.print(f"{name}…")
+
+    def pages(self, count: int) -> None:
+        self._pages = count
+        if self._bar is not None and self._task is not None:
+            self._bar.update(self._task, completed=count)
+
+    def done(self, artifact: Artifact) -> None:
+        self._stop_bar()
+
+    def _stop_bar(self) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+            self._bar = None
+
+    def artifact(self, artifact: Artifact, words: int) -> None:
+        """One line per written output: where, how big, how long."""
+        if self.quiet:
+            return
+        path = _relative(artifact.path, self.root)
+        details = [f"{artifact.pages} pages"] if artifact.pages else []
+        details.append(f"{words:,} words")
+        details.append(f"{artifact.seconds:.1f} s")
+        self.out.print(f"[bold green]Wrote[/] {escape(path)} ({', '.join(details)})")
+
+    def diagnostic(self, diagnostic: Diagnostic) -> None:
+        if diagnostic.severity == "notice" and self.quiet:
+            return
+        colour = "yellow" if diagnostic.severity == "warning" else "cyan"
+        self.err.print(f"[{colour}]{diagnostic.severity}:[/] {escape(diagnostic.render(self.root))}")
+
+    def error(self, error: BookifyError) -> None:
+        self._stop_bar()
+        self.err.print(f"[bold red]error:[/] {escape(error.render(self.root))}")
+
+
+def print_error(error: BookifyError, root: Path | None = None) -> None:
+    """Report an error that happened before a build started (for example in `bookify new`)."""
+    Console(stderr=True, highlight=False, soft_wrap=True).print(
+        f"[bold red]error:[/] {escape(error.render(root))}"
+    )
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        try:
+            return path.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            return str(path)
+

@@ -1,0 +1,86 @@
+"""Errors a user can act on.
+
+Every problem bookify reports about a book is a `BookifyError`: it names the file, the line where
+known, what is wrong and how to fix it. Only `cli.py` turns one into output and an exit code, so
+the library never prints and a user never sees a traceback for a mistake in their book.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where a problem is: a file, and the line (1-based) and config key when known."""
+
+    path: Path | None = None
+    line: int | None = None
+    key: str | None = None
+
+    def describe(self, root: Path | None = None) -> str:
+        """`manuscripts/a.md:12` style text, relative to the project root when possible."""
+        if self.path is None:
+            return ""
+        path = self.path
+        if root is not None:
+            try:
+                path = path.resolve().relative_to(root.resolve())
+            except ValueError:
+                pass
+        text = path.as_posix()
+        if self.line is not None:
+            text += f":{self.line}"
+        return text
+
+
+class BookifyError(Exception):
+    """A problem with the book or its project, reported to the user without a traceback."""
+
+    #: Process exit status the CLI uses for this kind of error.
+    exit_code = 1
+
+    def __init__(
+        self, message: str, location: Location | None = None, hint: str | None = None
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.location = location or Location()
+        self.hint = hint
+        #: Further problems found in the same pass, reported together so one run shows them all.
+        self.also: tuple[BookifyError, ...] = ()
+
+    def render(self, root: Path | None = None) -> str:
+        """The message as the CLI prints it: location, message, then an indented hint."""
+        where = self.location.describe(root)
+        text = f"{where}: {self.message}" if where else self.message
+        if self.hint:
+            text += f"\n  hint: {self.hint}"
+        for other in self.also:
+            text += "\n" + other.render(root)
+        return text
+
+
+class ConfigError(BookifyError):
+    """`bookify.toml` is missing, malformed or has a wrong key or value."""
+
+    exit_code = 2
+
+
+class ManuscriptError(BookifyError):
+    """An essay's front matter or Markdown cannot be used."""
+
+    exit_code = 3
+
+
+class ThemeError(BookifyError):
+    """A theme, template or stylesheet is missing or broken."""
+
+    exit_code = 4
+
+
+class RenderError(BookifyError):
+    """Laying out or writing an output failed (for example a resource outside the project)."""
+
+    exit_code = 5

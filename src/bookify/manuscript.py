@@ -1,0 +1,202 @@
+"""Read one essay file: YAML front matter, validated, and the Markdown body with its line offset.
+
+The body's first line number is kept so that problems found later can still point at the
+right line of the author's file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+
+from .config import check_language
+from .errors import Location, ManuscriptError
+
+_FENCE = re.compile(r"^(---|\.\.\.)\s*$")
+
+
+class EssayMeta(BaseModel):
+    """The front matter keys an essay may carry. Unknown keys are refused with a did-you-mean."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    title: str | None = None
+    """The essay's title; without it the first `# ` heading of the body is used."""
+    subtitle: str | None = None
+    """A subtitle, printed under the title."""
+    short_title: str | None = None
+    """A shorter title for running heads."""
+    author: str | list[str] | None = None
+    """The essay's author, or a list of co-authors."""
+    authors: list[str] | None = None
+    """Same as `author`, for a list."""
+    translator: str | list[str] | None = None
+    """Who translated the essay."""
+    date: dt.date | str | None = None
+    """When the essay was written or first published."""
+    year: int | str | None = None
+    """The year of first publication."""
+    epigraph: str | None = None
+    """A short quotation set at the head of the essay (Markdown)."""
+    epigraph_source: str | None = None
+    """Who or what the epigraph is from."""
+    credit: str | None = None
+    """A credit or first-publication line, for example "First published in The Dial, 1921."."""
+    source: str | None = None
+    """Where this text was taken from (kept for the credits)."""
+    collection: str | None = None
+    """The collection the essay first appeared in."""
+    license: str | None = None
+    """The essay's licence or copyright status."""
+    note: str | None = None
+    """An editor's note about this text."""
+    lang: str | None = None
+    """The essay's language when it differs from the book's (BCP 47)."""
+    keywords: list[str] = []
+    """Subjects of the essay."""
+    slug: str | None = None
+    """The essay's id in links and file names; default: from the file name."""
+    draft: bool = False
+    """`true` leaves the essay out of the book."""
+
+    _lang = field_validator("lang")(lambda cls, v: None if v is None else check_language(v))
+
+    @property
+    def author_names(self) -> tuple[str, ...]:
+        names = self.authors if self.authors is not None else self.author
+        if names is None:
+            return ()
+        return (names,) if isinstance(names, str) else tuple(names)
+
+    @property
+    def translator_names(self) -> tuple[str, ...]:
+        if self.translator is None:
+            return ()
+        return (self.translator,) if isinstance(self.translator, str) else tuple(self.translator)
+
+
+@dataclass(frozen=True, slots=True)
+class Manuscript:
+    """One essay file as read from disk, before it is placed in the book."""
+
+    path: Path
+    meta: EssayMeta
+    title: str
+    body: str
+    #: The 1-based line of `path` on which `body` starts.
+    body_line: int
+
+
+def read_manuscript(path: Path) -> Manuscript:
+    """Read and validate one Markdown essay, or raise a `ManuscriptError` naming file and line."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ManuscriptError(
+            f"not UTF-8 text (byte {exc.start})", Location(path), "save the file as UTF-8"
+        ) from None
+    text = text.replace("\r\n", "\n")
+    front_text, body, body_line = _split_front_matter(path, text)
+    data = _parse_yaml(path, front_text) if front_text is not None else {}
+    meta = _validate(path, data, front_text or "")
+    if meta.author is not None and meta.authors is not None:
+        raise ManuscriptError(
+            "both 'author' and 'authors' are set",
+            Location(path, _key_line(front_text or "", "authors")),
+            "keep one of them: 'author' for one name, 'authors' for a list",
+        )
+    title = meta.title
+    if not title:
+        title, body, body_line = _title_from_heading(path, body, body_line)
+    return Manuscript(path=path, meta=meta, title=title, body=body, body_line=body_line)
+
+
+def _split_front_matter(path: Path, text: str) -> tuple[str | None, str, int]:
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        return None, text, 1
+    for number, line in enumerate(lines[1:], start=1):
+        if _FENCE.match(line):
+            front = "\n".join(lines[1:number])
+            return front, "\n".join(lines[number + 1:]), number + 2
+    raise ManuscriptError(
+        "the front matter that starts on line 1 with '---' is never closed",
+        Location(path, 1),
+        "end the front matter with a line holding only '---'",
+    )
+
+
+def _parse_yaml(path: Path, front: str) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(front)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else None
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ManuscriptError(
+            f"front matter is not valid YAML: {problem}",
+            Location(path, line),
+            "values with a colon need quotes, e.g. title: \"Essays: First Series\"",
+        ) from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ManuscriptError(
+            "front matter must be a set of 'key: value' lines",
+            Location(path, 2),
+            "write for example\n    title: My Essay\n    author: Jane Doe",
+        )
+    return data
+
+
+def _validate(path: Path, data: dict[str, Any], front: str) -> EssayMeta:
+    try:
+        return EssayMeta.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            key = str(error["loc"][0]) if error["loc"] else ""
+            location = Location(path, _key_line(front, key), key)
+            if error["type"] == "extra_forbidden":
+                close = difflib.get_close_matches(key, EssayMeta.model_fields, n=1, cutoff=0.6)
+                hint = (f"did you mean '{close[0]}'?" if close else
+                        "known keys: " + ", ".join(EssayMeta.model_fields))
+                problems.append(ManuscriptError(f"unknown front matter key '{key}'", location, hint))
+            else:
+                message = str(error["msg"]).removeprefix("Value error, ")
+                problems.append(ManuscriptError(f"front matter '{key}': {message}", location))
+        first, *rest = problems
+        first.also = tuple(rest)
+        raise first from None
+
+
+def _key_line(front: str, key: str) -> int | None:
+    pattern = re.compile(rf"^{re.escape(key)}\s*:")
+    for number, line in enumerate(front.split("\n")):
+        if pattern.match(line):
+            return number + 2  # line 1 is the opening '---'
+    return None
+
+
+def _title_from_heading(path: Path, body: str, body_line: int) -> tuple[str, str, int]:
+    lines = body.split("\n")
+    for number, line in enumerate(lines):
+        if not line.strip():
+            continue
+        match = re.match(r"^#\s+(.+?)\s*#*\s*$", line)
+        if match:
+            rest = "\n".join(lines[number + 1:])
+            return match[1], rest, body_line + number + 1
+        break
+    raise ManuscriptError(
+        "the essay has no title",
+        Location(path, 1),
+        "add 'title: …' to the front matter, or start the text with a '# Title' line",
+    )

@@ -1,0 +1,347 @@
+"""`Book` → `RenderedBook`: the only stage that parses Markdown.
+
+Each essay goes through Python-Markdown (footnotes, tables, smart punctuation, attribute and
+definition lists, fenced code, abbreviations), then through nh3 so raw HTML cannot carry
+scripts or event handlers into the book, then through one lxml pass that makes the fragment
+book-ready: ids prefixed with the essay id (unique book-wide), links between essays resolved,
+images checked and turned into figures, footnotes split out, headings collected.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import markdown as python_markdown
+import nh3
+from lxml import etree, html as lxml_html
+
+from .assemble import slugify
+from .diagnostics import Diagnostics
+from .errors import Location, ManuscriptError
+from .model import (
+    Book,
+    Essay,
+    Heading,
+    Part,
+    RenderedBook,
+    RenderedEssay,
+    RenderedPart,
+)
+from .project import Project
+
+EXTENSIONS = [
+    "footnotes",
+    "tables",
+    "smarty",
+    "attr_list",
+    "def_list",
+    "fenced_code",
+    "abbr",
+    "sane_lists",
+    "md_in_html",
+]
+EXTENSION_CONFIGS = {
+    "footnotes": {"SEPARATOR": "-", "BACKLINK_TEXT": "\u21a9\ufe0e", "BACKLINK_TITLE": "Back to the text"},
+}
+
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg"}
+
+#: Elements and attributes raw HTML in a manuscript may use; everything else is removed.
+ALLOWED_TAGS = {
+    "a", "abbr", "aside", "b", "bdi", "bdo", "blockquote", "br", "caption", "cite", "code",
+    "col", "colgroup", "dd", "del", "details", "dfn", "div", "dl", "dt", "em", "figcaption",
+    "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark",
+    "ol", "p", "pre", "q", "s", "samp", "section", "small", "span", "strong", "sub", "summary",
+    "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u", "ul", "var",
+}
+ALLOWED_ATTRIBUTES = {
+    "*": {"id", "class", "lang", "dir", "title"},
+    "a": {"href"},
+    "img": {"src", "alt", "width", "height"},
+    "td": {"colspan", "rowspan", "style"},
+    "th": {"colspan", "rowspan", "style", "scope"},
+    "ol": {"start", "type", "reversed"},
+    "q": {"cite"},
+    "blockquote": {"cite"},
+    "time": {"datetime"},
+}
+VOID_ELEMENTS = {"br", "hr", "img", "col", "wbr"}
+
+
+def render_book(book: Book, project: Project, diagnostics: Diagnostics) -> RenderedBook:
+    """Render every essay's Markdown, then resolve links between essays."""
+    converter = _Converter(project, diagnostics)
+    drafts: dict[Path, _Draft] = {}
+    for essay in book.essays():
+        drafts[essay.source.resolve()] = converter.convert(essay)
+    for draft in drafts.values():
+        _resolve_links(draft, drafts, diagnostics)
+
+    def rendered(essay: Essay) -> RenderedEssay:
+        return drafts[essay.source.resolve()].finish()
+
+    contents: list[RenderedEssay | RenderedPart] = []
+    for entry in book.contents:
+        if isinstance(entry, Part):
+            title_html = converter.inline(entry.title)
+            contents.append(
+                RenderedPart(
+                    part=entry,
+                    title_html=title_html,
+                    title_text=_text(title_html),
+                    essays=tuple(rendered(e) for e in entry.essays),
+                )
+            )
+        else:
+            contents.append(rendered(entry))
+    subtitle = book.meta.subtitle
+    return RenderedBook(
+        book=book,
+        title_html=converter.inline(book.meta.title),
+        subtitle_html=converter.inline(subtitle) if subtitle else None,
+        contents=tuple(contents),
+    )
+
+
+def _text(fragment: str) -> str:
+    """Plain text of an inline HTML fragment."""
+    return lxml_html.fragment_fromstring(fragment, create_parent="span").text_content()
+
+
+@dataclass
+class _Draft:
+    """An essay between conversion and link resolution."""
+
+    essay: Essay
+    body: etree._Element
+    notes: etree._Element | None
+    headings: tuple[Heading, ...]
+    images: tuple[Path, ...]
+    ids: set[str]
+    title_html: str
+    subtitle_html: str | None
+    epigraph_html: str | None
+    epigraph_source_html: str | None
+    credit_html: str | None
+
+    def finish(self) -> RenderedEssay:
+        text = self.body.text_content()
+        return RenderedEssay(
+            essay=self.essay,
+            title_html=self.title_html,
+            title_text=_text(self.title_html),
+            subtitle_html=self.subtitle_html,
+            epigraph_html=self.epigraph_html,
+            epigraph_source_html=self.epigraph_source_html,
+            credit_html=self.credit_html,
+            body_html=_serialize_children(self.body),
+            notes_html=_serialize_children(self.notes) if self.notes is not None else "",
+            headings=self.headings,
+            images=self.images,
+            words=len(re.findall(r"\w[\w’'-]*", text)),
+        )
+
+
+class _Converter:
+    def __init__(self, project: Project, diagnostics: Diagnostics) -> None:
+        self.project = project
+        self.diagnostics = diagnostics
+        self.md = python_markdown.Markdown(
+            extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS, output_format="html"
+        )
+
+    def html(self, text: str) -> str:
+        self.md.reset()
+        return _sanitize(self.md.convert(text))
+
+    def inline(self, text: str) -> str:
+        """Render a title or byline: inline Markdown and smart punctuation, no paragraph."""
+        html = self.html(text)
+        return re.sub(r"^<p>(.*)</p>$", r"\1", html.strip(), flags=re.S)
+
+    def convert(self, essay: Essay) -> _Draft:
+        root = lxml_html.fragment_fromstring(self.html(essay.markdown), create_parent="div")
+        prefix = essay.id + "--"
+        notes = None
+        for container in root.xpath('./div[@class="footnote"]'):
+            notes = container.find("ol")
+            root.remove(container)
+        for element in [root, notes] if notes is not None else [root]:
+            for node in element.iter():
+                if node.get("id"):
+                    node.set("id", prefix + node.get("id"))
+        headings = self._headings(root, prefix)
+        images = self._images(essay, root)
+        ids = {n.get("id") for tree in (root, notes) if tree is not None for n in tree.iter() if n.get("id")}
+        epigraph = self.html(essay.epigraph) if essay.epigraph else None
+        return _Draft(
+            essay=essay,
+            body=root,
+            notes=notes,
+            headings=headings,
+            images=images,
+            ids=ids,
+            title_html=self.inline(essay.title),
+            subtitle_html=self.inline(essay.subtitle) if essay.subtitle else None,
+            epigraph_html=epigraph,
+            epigraph_source_html=self.inline(essay.epigraph_source) if essay.epigraph_source else None,
+            credit_html=self.inline(essay.credit) if essay.credit else None,
+        )
+
+    def _headings(self, root: etree._Element, prefix: str) -> tuple[Heading, ...]:
+        """Collect section headings; the essay title is the only h1, so body headings start at h2."""
+        found = [n for n in root.iter() if n.tag in ("h1", "h2", "h3", "h4", "h5", "h6")]
+        shift = 1 if any(n.tag == "h1" for n in found) else 0
+        headings = []
+        used: set[str] = set()
+        for node in found:
+            level = min(int(node.tag[1]) + shift, 6)
+            node.tag = f"h{level}"
+            if not node.get("id"):
+                base = prefix + (slugify(node.text_content()) or "section")
+                candidate, n = base, 2
+                while candidate in used:
+                    candidate, n = f"{base}-{n}", n + 1
+                node.set("id", candidate)
+            used.add(node.get("id"))
+            headings.append(Heading(node.get("id"), level, node.text_content().strip()))
+        return tuple(headings)
+
+    def _images(self, essay: Essay, root: etree._Element) -> tuple[Path, ...]:
+        images: list[Path] = []
+        for img in root.iter("img"):
+            src = img.get("src", "")
+            location = Location(essay.source, _line_in(essay, src))
+            if urlsplit(src).scheme in ("http", "https", "data") or src.startswith("//"):
+                if not self.project.config.build.allow_network or src.startswith("data:"):
+                    raise ManuscriptError(
+                        f"image '{src[:60]}' is not a file in the project",
+                        location,
+                        "download the image into the project (e.g. images/) and link to it there",
+                    )
+                continue
+            path = self.project.resolve(unquote(src), base=essay.source.parent,
+                                        what="image", location=location)
+            if not path.is_file():
+                raise ManuscriptError(
+                    f"image '{src}' not found", location,
+                    "check the path; it is relative to the essay's file",
+                )
+            if path.suffix.lower() not in IMAGE_SUFFIXES:
+                raise ManuscriptError(
+                    f"image '{src}' is not a JPEG, PNG, GIF, WebP or SVG file", location,
+                    "convert it to PNG or JPEG",
+                )
+            if img.get("alt") is None or not img.get("alt").strip():
+                self.diagnostics.warn(
+                    f"image '{src}' has no alt text", location,
+                    "describe the image in the brackets: ![A bridge at dusk](bridge.jpg)",
+                )
+                img.set("alt", "")
+            img.set("src", path.relative_to(self.project.root.resolve()).as_posix())
+            images.append(path)
+            _make_figure(img)
+        return tuple(dict.fromkeys(images))
+
+
+def _make_figure(img: etree._Element) -> None:
+    """A paragraph holding only an image becomes a figure; the image's title is its caption."""
+    parent = img.getparent()
+    if parent is None or parent.tag != "p" or len(parent) != 1:
+        return
+    if (parent.text or "").strip() or (img.tail or "").strip():
+        return
+    parent.tag = "figure"
+    parent.text = None
+    img.tail = None
+    caption = img.attrib.pop("title", None)
+    if caption:
+        figcaption = etree.SubElement(parent, "figcaption")
+        figcaption.text = caption
+
+
+def _resolve_links(draft: _Draft, drafts: dict[Path, _Draft], diagnostics: Diagnostics) -> None:
+    """Point every link at a book-wide id: `#x` in the essay, `other.md#x` in another essay."""
+    essay = draft.essay
+    prefix = essay.id + "--"
+    for tree in (draft.body, draft.notes):
+        if tree is None:
+            continue
+        for link in tree.iter("a"):
+            href = link.get("href")
+            if href is None:
+                continue
+            parts = urlsplit(href)
+            if parts.scheme or href.startswith("//"):
+                continue
+            location = Location(essay.source, _line_in(essay, href))
+            if not parts.path:
+                target = prefix + unquote(parts.fragment)
+                if target not in draft.ids:
+                    diagnostics.warn(f"link to '#{parts.fragment}', which is not in this essay",
+                                     location, "check the spelling of the id")
+                    _unlink(link)
+                else:
+                    link.set("href", "#" + target)
+                continue
+            path = (essay.source.parent / unquote(parts.path)).resolve()
+            other = drafts.get(path)
+            if other is None:
+                diagnostics.warn(f"link to '{parts.path}', which is not an essay in this book",
+                                 location, "link to another essay's .md file, or to a web address")
+                _unlink(link)
+                continue
+            if not parts.fragment:
+                link.set("href", "#" + other.essay.id)
+            elif other.essay.id + "--" + unquote(parts.fragment) in other.ids:
+                link.set("href", "#" + other.essay.id + "--" + unquote(parts.fragment))
+            else:
+                diagnostics.warn(
+                    f"link to '{href}': that essay has no '#{parts.fragment}'", location,
+                    "the link now points at the start of the essay",
+                )
+                link.set("href", "#" + other.essay.id)
+
+
+def _unlink(link: etree._Element) -> None:
+    """Keep a dead link's text, drop the link."""
+    link.attrib.pop("href", None)
+    link.tag = "span"
+
+
+def _line_in(essay: Essay, needle: str) -> int | None:
+    index = essay.markdown.find(needle) if needle else -1
+    if index < 0:
+        return None
+    return essay.body_line + essay.markdown.count("\n", 0, index)
+
+
+def _sanitize(html: str) -> str:
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel=None,
+        strip_comments=True,
+        filter_style_properties={"text-align"},
+    )
+
+
+def _serialize_children(root: etree._Element) -> str:
+    """Serialize a fragment's children as XHTML that is also valid HTML.
+
+    Empty non-void elements get an explicit end tag (`<span></span>`, not `<span/>`, which an
+    HTML parser would leave open), and characters are written as themselves, never as named
+    entities, which XHTML readers reject.
+    """
+    for node in root.iter():
+        if isinstance(node.tag, str) and node.tag not in VOID_ELEMENTS and not len(node) and node.text is None:
+            node.text = ""
+    text = root.text or ""
+    return text + "".join(
+        etree.tostring(child, method="xml", encoding="unicode", with_tail=True) for child in root
+    )

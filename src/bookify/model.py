@@ -1,0 +1,151 @@
+"""The book model every stage after reading shares: plain, frozen data.
+
+`Book` is the assembled book (Markdown still unrendered); `RenderedBook` adds each essay's HTML.
+Outputs read only `RenderedBook`, so no writer ever parses Markdown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import BookSection, PrintSection
+
+
+@dataclass(frozen=True, slots=True)
+class Essay:
+    """One essay in the book, with its metadata and Markdown source."""
+
+    #: Unique, XML-safe, stable id: used for anchors, EPUB file names and links.
+    id: str
+    #: The manuscript file the essay came from.
+    source: Path
+    title: str
+    subtitle: str | None
+    short_title: str | None
+    authors: tuple[str, ...]
+    translators: tuple[str, ...]
+    epigraph: str | None
+    epigraph_source: str | None
+    credit: str | None
+    #: The essay's language when it differs from the book's, else None.
+    lang: str | None
+    markdown: str
+    #: The line of `source` where `markdown` begins, for error messages.
+    body_line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """A titled group of essays."""
+
+    id: str
+    title: str
+    essays: tuple[Essay, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Book:
+    """The whole book in reading order: essays, some of them grouped into parts."""
+
+    meta: BookSection
+    print: PrintSection
+    #: Reading order: essays outside any part, and parts.
+    contents: tuple[Essay | Part, ...]
+    #: The configured cover image, or None for a typographic cover.
+    cover_image: Path | None
+    #: The slug output files are named after (`build/<slug>.pdf`).
+    slug: str
+
+    def essays(self) -> Iterator[Essay]:
+        """Every essay in reading order, parts flattened."""
+        for entry in self.contents:
+            if isinstance(entry, Part):
+                yield from entry.essays
+            else:
+                yield entry
+
+    @property
+    def contributors(self) -> tuple[str, ...]:
+        """Every essay author, in order of first appearance."""
+        seen: dict[str, None] = {}
+        for essay in self.essays():
+            for name in essay.authors:
+                seen.setdefault(name, None)
+        return tuple(seen)
+
+    @property
+    def is_anthology(self) -> bool:
+        """True when essays have more than one distinct author (bylines are then printed)."""
+        return len(self.contributors) > 1 or any(
+            set(e.authors) - set(self.meta.authors) for e in self.essays()
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    """A section heading inside an essay."""
+
+    id: str
+    level: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedEssay:
+    """An essay after Markdown: HTML fragments ready for templates."""
+
+    essay: Essay
+    title_html: str
+    #: The title as plain text, for bookmarks, the EPUB nav and `<title>`.
+    title_text: str
+    subtitle_html: str | None
+    epigraph_html: str | None
+    epigraph_source_html: str | None
+    credit_html: str | None
+    #: The body: a sequence of block elements; every id in it is prefixed with the essay's id.
+    body_html: str
+    #: Footnotes: the body of the notes list, or "" when the essay has none.
+    notes_html: str
+    headings: tuple[Heading, ...]
+    #: Images the essay uses, as paths inside the project.
+    images: tuple[Path, ...]
+    words: int
+
+    @property
+    def id(self) -> str:
+        return self.essay.id
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedPart:
+    part: Part
+    title_html: str
+    title_text: str
+    essays: tuple[RenderedEssay, ...]
+
+    @property
+    def id(self) -> str:
+        return self.part.id
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedBook:
+    """The book with every essay rendered: what templates and output writers consume."""
+
+    book: Book
+    title_html: str
+    subtitle_html: str | None
+    contents: tuple[RenderedEssay | RenderedPart, ...]
+
+    def essays(self) -> Iterator[RenderedEssay]:
+        for entry in self.contents:
+            if isinstance(entry, RenderedPart):
+                yield from entry.essays
+            else:
+                yield entry
+
+    @property
+    def words(self) -> int:
+        return sum(e.words for e in self.essays())

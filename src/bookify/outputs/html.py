@@ -1,0 +1,43 @@
+"""The HTML edition: the whole book as one web page, with its stylesheets, fonts and images
+copied beside it so the folder can be opened or published as it is.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from ..compose import compose_book_html
+from ..diagnostics import Diagnostics
+from ..fsutil import atomic_output
+from ..model import RenderedBook
+from ..project import Project
+from ..themes import Theme
+
+
+def write_html(
+    rendered: RenderedBook, theme: Theme, project: Project, target: Path, diagnostics: Diagnostics
+) -> Path:
+    """Write `target` (an index.html) with the theme's screen styles and the book's images."""
+    folder = target.parent
+    for sheet in theme.stylesheets("screen") + [theme.root / "epub.css"]:
+        _copy(sheet, folder / ("book.css" if sheet.parent != theme.root else sheet.name))
+    for font in theme.fonts():
+        _copy(font, folder / "fonts" / font.name)
+    root = project.root.resolve()
+    images = {path for essay in rendered.essays() for path in essay.images}
+    if rendered.book.cover_image:
+        images.add(rendered.book.cover_image)
+    for path in images:
+        _copy(path, folder / path.relative_to(root))
+    hrefs = tuple("book.css" if s.parent != theme.root else s.name
+                  for s in theme.stylesheets("screen"))
+    html = compose_book_html(rendered, theme, project, body_class="screen", stylesheet_hrefs=hrefs)
+    with atomic_output(target) as temporary:
+        temporary.write_text(html, encoding="utf-8")
+    return target
+
+
+def _copy(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, target)

@@ -1,0 +1,93 @@
+"""A book project on disk: its folder, its validated config, and the folders bookify uses.
+
+`load_project` is the first stage of every build: it finds `bookify.toml`, validates it once,
+and fixes the build's timestamp so that the same sources always give the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import CONFIG_FILE, ProjectConfig, load_config
+from .errors import ConfigError, Location
+
+MANUSCRIPTS_DIR = "manuscripts"
+STYLES_DIR = "styles"
+
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    """A book project: `root` holds `bookify.toml`, `manuscripts/` and optionally `styles/`."""
+
+    root: Path
+    config: ProjectConfig
+    #: The moment the build claims to be from (PDF dates, EPUB `dcterms:modified`): the
+    #: `SOURCE_DATE_EPOCH` environment variable, else the newest source file's mtime.
+    source_date: dt.datetime
+
+    @property
+    def config_path(self) -> Path:
+        return self.root / CONFIG_FILE
+
+    @property
+    def manuscripts_dir(self) -> Path:
+        return self.root / MANUSCRIPTS_DIR
+
+    @property
+    def styles_dir(self) -> Path:
+        return self.root / STYLES_DIR
+
+    @property
+    def output_dir(self) -> Path:
+        return self.root / self.config.build.output_dir
+
+    def resolve(self, relative: str, *, base: Path | None = None, what: str = "file",
+                location: Location | None = None) -> Path:
+        """Resolve a path the user wrote, refusing anything outside the project folder."""
+        path = ((base or self.root) / relative).resolve()
+        if not path.is_relative_to(self.root.resolve()):
+            raise ConfigError(
+                f"{what} '{relative}' is outside the book project",
+                location or Location(self.config_path),
+                f"move it into {self.root} and refer to it from there",
+            )
+        return path
+
+
+def load_project(root: Path) -> Project:
+    """Load the project in `root` (the folder holding `bookify.toml`)."""
+    root = root.resolve()
+    if not root.is_dir():
+        raise ConfigError(f"{root} is not a folder", hint="pass the book project's folder to --project")
+    config = load_config(root / CONFIG_FILE)
+    output = (root / config.build.output_dir).resolve()
+    if not output.is_relative_to(root) or output == root:
+        raise ConfigError(
+            f"build.output_dir '{config.build.output_dir}' must be a folder inside the project",
+            Location(root / CONFIG_FILE, key="build.output_dir"),
+            'use a relative folder name such as "build"',
+        )
+    return Project(root=root, config=config, source_date=_source_date(root))
+
+
+def _source_date(root: Path) -> dt.datetime:
+    """SOURCE_DATE_EPOCH if set (reproducible-builds.org), else the newest source file's time."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+        except ValueError:
+            raise ConfigError(
+                f"SOURCE_DATE_EPOCH='{epoch}' is not a whole number of seconds",
+                hint="unset it, or set it to a Unix timestamp such as $(git log -1 --format=%ct)",
+            ) from None
+    newest = (root / CONFIG_FILE).stat().st_mtime
+    for folder in (root / MANUSCRIPTS_DIR, root / STYLES_DIR):
+        if folder.is_dir():
+            for path in folder.rglob("*"):
+                if path.is_file():
+                    newest = max(newest, path.stat().st_mtime)
+    return dt.datetime.fromtimestamp(int(newest), dt.timezone.utc)

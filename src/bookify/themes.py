@@ -1,0 +1,100 @@
+"""Themes: the templates, stylesheets and fonts a book is dressed in, and how a project overrides them.
+
+Lookup order, documented once here and in the README:
+
+1. the project's `styles/templates/<name>` replaces the theme's template of the same name;
+2. the theme's own `templates/<name>`.
+
+Stylesheets stack instead of replacing: the theme's `print.css` (or `epub.css`, `screen.css`) comes
+first, then the project's `styles/print.css` (or `epub.css`, `screen.css`), so a project restyles
+the book with a few rules and keeps everything else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import jinja2
+
+from .errors import Location, ThemeError
+from .project import Project
+
+BUILTIN_THEMES = Path(str(resources.files("bookify") / "themes"))
+
+
+@dataclass(frozen=True, slots=True)
+class Theme:
+    """A theme folder, plus the project's `styles/` overrides on top of it."""
+
+    name: str
+    root: Path
+    overrides: Path | None
+
+    def stylesheets(self, medium: str) -> list[Path]:
+        """The CSS files for `print`, `epub` or `screen`, theme first, project last."""
+        sheets = [self.root / "fonts.css", self.root / f"{medium}.css"]
+        if self.overrides is not None and (self.overrides / f"{medium}.css").is_file():
+            sheets.append(self.overrides / f"{medium}.css")
+        return [s for s in sheets if s.is_file()]
+
+    def fonts(self) -> list[Path]:
+        return sorted((self.root / "fonts").glob("*.[ot]tf"))
+
+    def environment(self) -> jinja2.Environment:
+        """A Jinja2 environment that finds project templates before the theme's."""
+        search = [self.root / "templates"]
+        if self.overrides is not None and (self.overrides / "templates").is_dir():
+            search.insert(0, self.overrides / "templates")
+        env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader([str(p) for p in search]),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        env.filters["join_names"] = join_names
+        return env
+
+    def render(self, template: str, **context: object) -> str:
+        """Render one template, turning template mistakes into a `ThemeError`."""
+        env = self.environment()
+        try:
+            return env.get_template(template).render(**context)
+        except jinja2.TemplateSyntaxError as exc:
+            raise ThemeError(
+                f"template error: {exc.message}",
+                Location(Path(exc.filename) if exc.filename else None, exc.lineno),
+            ) from None
+        except jinja2.TemplateNotFound as exc:
+            raise ThemeError(f"template '{exc.name}' not found in theme '{self.name}'") from None
+        except jinja2.UndefinedError as exc:
+            raise ThemeError(f"template '{template}': {exc.message}") from None
+
+
+def join_names(names: list[str] | tuple[str, ...], conjunction: str = "and") -> str:
+    """'A', 'A and B', 'A, B and C': how a byline lists several people."""
+    names = list(names)
+    if len(names) <= 2:
+        return f" {conjunction} ".join(names)
+    return ", ".join(names[:-1]) + f" {conjunction} " + names[-1]
+
+
+def available_themes() -> list[str]:
+    return sorted(p.name for p in BUILTIN_THEMES.iterdir() if (p / "templates").is_dir())
+
+
+def load_theme(project: Project) -> Theme:
+    """The project's theme with its `styles/` overrides."""
+    name = project.config.theme.name
+    root = BUILTIN_THEMES / name
+    if not (root / "templates").is_dir():
+        raise ThemeError(
+            f"unknown theme '{name}'",
+            Location(project.config_path, key="theme.name"),
+            "built-in themes: " + ", ".join(available_themes()),
+        )
+    styles = project.styles_dir
+    return Theme(name=name, root=root, overrides=styles if styles.is_dir() else None)
