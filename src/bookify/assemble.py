@@ -6,6 +6,7 @@ The order comes from `contents` in `bookify.toml` when it is given, else from th
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from pathlib import Path
@@ -55,12 +56,19 @@ def assemble_book(project: Project, diagnostics: Diagnostics) -> Book:
             diagnostics.notice("left out: marked draft", Location(path))
             return None
         essay = _essay(manuscript)
+        if essay.id in ids and not manuscript.meta.slug:
+            # Ids made from file names may meet ("24-of-friendship", "38-of-friendship"):
+            # number them in reading order rather than ask the author to rename files.
+            number = 2
+            while f"{essay.id}-{number}" in ids:
+                number += 1
+            essay = dataclasses.replace(essay, id=f"{essay.id}-{number}")
         if essay.id in ids:
             raise ManuscriptError(
                 f"two essays have the id '{essay.id}': this one and "
                 f"{ids[essay.id].relative_to(project.root).as_posix()}",
                 Location(path),
-                "give one of them a different 'slug:' in its front matter, or rename the file",
+                "give one of them a different 'slug:' in its front matter",
             )
         ids[essay.id] = path
         return essay

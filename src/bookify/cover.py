@@ -75,8 +75,7 @@ def _typographic(
     document = render_document(
         html,
         base_url=project.root,
-        stylesheets=[s for s in theme.stylesheets("print") if s.name in ("fonts.css",)]
-        + [theme.root / "cover.css"],
+        stylesheets=theme.stylesheets("print"),
         roots=[project.root, theme.root],
         diagnostics=diagnostics,
     )
