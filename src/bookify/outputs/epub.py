@@ -122,8 +122,9 @@ def write_epub(
         ebook.add_metadata("DC", "publisher", meta.publisher)
     if meta.date:
         ebook.add_metadata("DC", "date", meta.date.isoformat())
-    rights = " ".join(x for x in (meta.copyright, meta.rights) if x)
-    ebook.add_metadata("DC", "rights", rights)
+    for statement in (meta.copyright, meta.rights):
+        if statement:
+            ebook.add_metadata("DC", "rights", statement)
     if meta.description:
         ebook.add_metadata("DC", "description", meta.description)
     for keyword in meta.keywords:

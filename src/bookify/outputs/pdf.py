@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import pydyf
+
 from ..compose import compose_book_html
 from ..diagnostics import Diagnostics
 from ..fsutil import atomic_output
@@ -43,6 +45,31 @@ def write_pdf(
         allow_network=project.config.build.allow_network,
         progress=progress,
     )
+    labels = _page_labels(document, rendered)
     with atomic_output(target) as temporary:
-        document.write_pdf(temporary)
+        document.write_pdf(temporary, finisher=labels)
     return PdfResult(path=target, pages=len(document.pages))
+
+
+def _page_labels(document, rendered: RenderedBook):
+    """A finisher giving the PDF page labels that match the printed folios.
+
+    PDF viewers then show "iii" or "12" for a page, as printed, instead of its position: the cover
+    pages are labelled "Cover", the front matter in lower-case roman from the half title (i), the
+    text in arabic from its first page (1).
+    """
+    def first_page_with(anchor: str) -> int | None:
+        return next((i for i, page in enumerate(document.pages) if anchor in page.anchors), None)
+
+    front = first_page_with("half-title")
+    body = first_page_with(rendered.contents[0].id)
+
+    def finish(_document, pdf: pydyf.PDF) -> None:
+        ranges = [0, pydyf.Dictionary({"P": pydyf.String("Cover")})]
+        if front is not None:
+            ranges += [front, pydyf.Dictionary({"S": "/r"})]
+        if body is not None:
+            ranges += [body, pydyf.Dictionary({"S": "/D"})]
+        pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": pydyf.Array(ranges)})
+
+    return finish
