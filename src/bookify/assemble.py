@@ -13,10 +13,10 @@ from pathlib import Path
 
 from .config import PartEntry
 from .diagnostics import Diagnostics
-from .errors import ConfigError, Location, ManuscriptError
+from .errors import BookifyError, ConfigError, Location, ManuscriptError
 from .manuscript import Manuscript, read_manuscript
 from .model import Book, Essay, Part
-from .project import Project
+from .project import Project, key_line
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 
@@ -28,11 +28,24 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
+#: Ids of the pages bookify makes itself; an essay never takes one of them.
+RESERVED_IDS = frozenset({
+    "cover", "half-title", "title-page", "copyright", "contents", "contents-title", "nav", "toc",
+    "toc-title", "landmarks",
+})
+
+
 def essay_id_for(path: Path) -> str:
     """An essay's default id: its file name without a leading `01-` style number."""
     stem = re.sub(r"^\d+[-_. ]+", "", path.stem) or path.stem
-    slug = slugify(stem) or "essay"
-    return slug if slug[0].isalpha() else f"essay-{slug}"
+    return _safe_id(slugify(stem) or "essay")
+
+
+def _safe_id(slug: str) -> str:
+    """An id that is valid in XML and cannot meet the ids of generated pages and parts."""
+    if not slug[0].isalpha() or slug in RESERVED_IDS or slug.startswith("part-"):
+        return f"essay-{slug}"
+    return slug
 
 
 def assemble_book(project: Project, diagnostics: Diagnostics) -> Book:
@@ -103,6 +116,9 @@ def assemble_book(project: Project, diagnostics: Diagnostics) -> Book:
                     contents.append(essay)
         for path in available:
             if path.resolve() not in listed:
+                if _is_draft(path):
+                    diagnostics.notice("left out: marked draft", Location(path))
+                    continue
                 diagnostics.warn(
                     "not in the book: this manuscript is not listed in contents",
                     Location(path),
@@ -117,12 +133,13 @@ def assemble_book(project: Project, diagnostics: Diagnostics) -> Book:
     meta = config.book
     cover = None
     if meta.cover:
-        cover = project.resolve(meta.cover, what="cover image",
-                                location=Location(project.config_path, key="book.cover"))
+        location = Location(project.config_path, key_line(project.root, ("book", "cover")),
+                            "book.cover")
+        cover = project.resolve(meta.cover, what="cover image", location=location)
         if not cover.is_file():
             raise ConfigError(
                 f"book.cover: no file '{meta.cover}'",
-                Location(project.config_path, key="book.cover"),
+                location,
                 "give the cover image's path relative to the project folder",
             )
     return Book(
@@ -142,9 +159,23 @@ def _flatten(contents: list[Essay | Part]):
             yield entry
 
 
+def _is_draft(path: Path) -> bool:
+    """Whether an unlisted manuscript says `draft: true` (a broken one is simply not a draft)."""
+    try:
+        return read_manuscript(path).meta.draft
+    except BookifyError:
+        return False
+
+
 def _listed(project: Project, name: str, key: str, listed: set[Path]) -> Path:
     location = Location(project.config_path, _line_of(project.config_path, name), key)
     path = project.resolve(name, base=project.manuscripts_dir, what="manuscript", location=location)
+    if not path.is_relative_to(project.manuscripts_dir.resolve()):
+        raise ConfigError(
+            f"contents lists '{name}', which is not in manuscripts/",
+            location,
+            "keep every essay in manuscripts/ and list it relative to that folder",
+        )
     if not path.is_file():
         raise ConfigError(
             f"contents lists '{name}', but there is no such file in manuscripts/",
@@ -166,9 +197,8 @@ def _line_of(path: Path, needle: str) -> int | None:
 
 def _essay(manuscript: Manuscript) -> Essay:
     meta = manuscript.meta
-    essay_id = meta.slug and slugify(meta.slug) or essay_id_for(manuscript.path)
-    if not essay_id[0].isalpha():
-        essay_id = f"essay-{essay_id}"
+    essay_id = _safe_id(slugify(meta.slug)) if meta.slug and slugify(meta.slug) else (
+        essay_id_for(manuscript.path))
     return Essay(
         id=essay_id,
         source=manuscript.path,

@@ -21,6 +21,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    StrictBool,
     ValidationError,
     field_validator,
 )
@@ -185,7 +186,7 @@ class PrintSection(_Section):
 
     trim: Annotated[TrimSize, BeforeValidator(_parse_trim)] = TrimSize(5.5, 8.5, "in")
     """Trim size: a name (`5x8`, `5.5x8.5`, `6x9`, `a5`, …) or `WIDTHxHEIGHT` with a unit."""
-    recto_openers: bool = True
+    recto_openers: StrictBool = True
     """Start every essay and part on a right-hand page, leaving a blank verso where needed."""
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
@@ -197,6 +198,13 @@ class ThemeSection(_Section):
     name: str = "classic"
     """A built-in theme."""
 
+    @field_validator("name")
+    @classmethod
+    def _plain_name(cls, value: str) -> str:
+        if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]*", value):
+            raise ValueError(f"'{value}' is not a theme name; name a built-in theme such as 'classic'")
+        return value
+
 
 class BuildSection(_Section):
     """`[build]`: what `bookify build` writes, and where."""
@@ -205,7 +213,7 @@ class BuildSection(_Section):
     """Outputs to build when `--format` is not given."""
     output_dir: str = "build"
     """Folder (inside the project) for the outputs."""
-    allow_network: bool = False
+    allow_network: StrictBool = False
     """Let stylesheets and Markdown load http(s) resources. Off: a build reads only the project."""
 
 
@@ -250,10 +258,22 @@ def load_config(path: Path) -> ProjectConfig:
     try:
         return ProjectConfig.model_validate(data)
     except ValidationError as exc:
-        problems = [_describe(error, path, text) for error in exc.errors()]
+        errors = [e for e in exc.errors() if not _is_union_noise(e)]
+        errors.sort(key=lambda e: {"extra_forbidden": 0, "missing": 2}.get(e["type"], 1))
+        problems = [_describe(error, path, text) for error in errors]
         first, *rest = problems
         first.also = tuple(rest)
         raise first from None
+
+
+def _is_union_noise(error: dict[str, Any]) -> bool:
+    """A `contents` entry may be a path or a part; drop the complaint from the branch not meant."""
+    loc = error["loc"]
+    if "PartEntry" in loc:
+        return not isinstance(error.get("input"), dict) and error["type"] == "model_type"
+    if "str" in loc or "constrained-str" in loc:
+        return isinstance(error.get("input"), dict)
+    return False
 
 
 def _toml_error_line(message: str) -> int | None:
@@ -265,21 +285,26 @@ def _describe(error: dict[str, Any], path: Path, text: str) -> ConfigError:
     """Turn one pydantic error into a message that names the key, its line and the fix."""
     loc = tuple(error["loc"])
     # Unions report the branch they tried ('str', 'PartEntry'); users never wrote those.
-    loc = tuple(p for p in loc if p not in ("str", "PartEntry"))
+    loc = tuple(p for p in loc if p not in ("str", "constrained-str", "PartEntry"))
     key = _dotted(loc)
-    location = Location(path, _find_line(text, loc), key)
+    location = Location(path, find_key_line(text, loc), key)
     kind = error["type"]
     if kind == "extra_forbidden":
         section = _dotted(loc[:-1]) or "the top level"
         known = _known_keys(loc[:-1])
         close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
         hint = f"did you mean '{close[0]}'?" if close else f"known keys: {', '.join(known)}"
+        if len(loc) == 1 and loc[0] in BookSection.model_fields:
+            hint = f"'{loc[0]}' belongs in the [book] table: move it below the [book] line"
         return ConfigError(f"unknown key '{loc[-1]}' in {_section_name(section)}", location, hint)
     if kind == "missing":
+        if len(loc) == 1:
+            return ConfigError(f"missing the [{key}] table", Location(path, None, key),
+                               f'add a [{key}] table with at least title = "…"')
         return ConfigError(
             f"missing required key '{key}'",
-            Location(path, _find_line(text, loc[:-1]), key),
-            f"add `{loc[-1]} = …` under [{_dotted(loc[:-1])}]" if len(loc) > 1 else None,
+            Location(path, find_key_line(text, loc[:-1]), key),
+            f"add `{loc[-1]} = …` under [{_dotted(loc[:-1])}]",
         )
     message = str(error["msg"]).removeprefix("Value error, ")
     return ConfigError(f"{key}: {message}", location, _HINTS.get(kind))
@@ -319,30 +344,36 @@ def _known_keys(loc: tuple[Any, ...]) -> list[str]:
     return sorted(model.model_fields)
 
 
-def _find_line(text: str, loc: tuple[Any, ...]) -> int | None:
-    """The line of the key at `loc`: its table header first, then `key =` after it."""
-    lines = text.splitlines()
-    names = [p for p in loc if isinstance(p, str)]
+def find_key_line(text: str, loc: tuple[Any, ...]) -> int | None:
+    """The line of the key or table at `loc` in the TOML `text`, for error messages.
+
+    Looks for a `[table]` header for the whole path, then `key =` inside its parent table, then
+    `key =` anywhere (inline tables), then the parent itself.
+    """
+    names = [str(p) for p in loc if isinstance(p, str)]
     if not names:
         return None
+    lines = text.splitlines()
+
+    def header(dotted: str) -> int | None:
+        pattern = re.compile(rf"^\s*\[\[?\s*{re.escape(dotted)}\s*\]\]?\s*(#.*)?$")
+        return next((n for n, line in enumerate(lines) if pattern.match(line)), None)
+
+    found = header(".".join(names))
+    if found is not None:
+        return found + 1
+    key = re.compile(rf"^\s*[\"']?{re.escape(names[-1])}[\"']?\s*=")
     start = 0
     if len(names) > 1:
-        header = re.compile(rf"^\s*\[\s*{re.escape(names[0])}\s*\]")
-        for number, line in enumerate(lines):
-            if header.match(line):
-                start = number
-                break
-        else:
-            return None
-    key = re.compile(rf"^\s*[\"']?{re.escape(names[-1])}[\"']?\s*=")
+        parent = header(".".join(names[:-1]))
+        start = parent + 1 if parent is not None else len(lines)
     for number in range(start, len(lines)):
-        if number > start and len(names) > 1 and lines[number].lstrip().startswith("["):
-            if not lines[number].lstrip().startswith("[["):
-                break
+        if lines[number].lstrip().startswith("["):
+            break
         if key.match(lines[number]):
             return number + 1
-    inline = re.compile(rf"\b{re.escape(names[-1])}\s*=")
+    inline = re.compile(rf"(^|[{{,\s]){re.escape(names[-1])}\s*=")
     for number, line in enumerate(lines):
         if inline.search(line):
             return number + 1
-    return start + 1 if len(names) > 1 else None
+    return find_key_line(text, tuple(names[:-1])) if len(names) > 1 else None

@@ -15,7 +15,7 @@ from .diagnostics import Diagnostics
 from .errors import ConfigError, Location
 from .model import RenderedBook
 from .outputs.weasy import render_document
-from .project import Project
+from .project import Project, key_line
 from .themes import Theme
 
 #: Stores ask for about 1600 × 2560 px (1 : 1.6); the typographic cover is made at this size.
@@ -44,7 +44,7 @@ def cover_image(
 
 
 def _supplied(path, project: Project, diagnostics: Diagnostics) -> CoverImage:
-    location = Location(project.config_path, key="book.cover")
+    location = Location(project.config_path, key_line(project.root, ("book", "cover")), "book.cover")
     data = path.read_bytes()
     try:
         image = Image.open(io.BytesIO(data))

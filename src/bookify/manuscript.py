@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, StrictBool, ValidationError, field_validator
 
 from .config import check_language
 from .errors import Location, ManuscriptError
@@ -25,7 +25,9 @@ _FENCE = re.compile(r"^(---|\.\.\.)\s*$")
 class EssayMeta(BaseModel):
     """The front matter keys an essay may carry. Unknown keys are refused with a did-you-mean."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    # `title: 1984` is a number to YAML and a title to the author.
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True,
+                              coerce_numbers_to_str=True)
 
     title: str | None = None
     """The essay's title; without it the first `# ` heading of the body is used."""
@@ -63,7 +65,7 @@ class EssayMeta(BaseModel):
     """Subjects of the essay."""
     slug: str | None = None
     """The essay's id in links and file names; default: from the file name."""
-    draft: bool = False
+    draft: StrictBool = False
     """`true` leaves the essay out of the book."""
 
     _lang = field_validator("lang")(lambda cls, v: None if v is None else check_language(v))
@@ -171,10 +173,19 @@ def _validate(path: Path, data: dict[str, Any], front: str) -> EssayMeta:
                 problems.append(ManuscriptError(f"unknown front matter key '{key}'", location, hint))
             else:
                 message = str(error["msg"]).removeprefix("Value error, ")
-                problems.append(ManuscriptError(f"front matter '{key}': {message}", location))
+                problems.append(ManuscriptError(f"front matter '{key}': {message}", location,
+                                                _HINTS.get(error["type"])))
         first, *rest = problems
         first.also = tuple(rest)
         raise first from None
+
+
+_HINTS = {
+    "bool_type": "write true or false (no quotes)",
+    "string_type": "put the value in double quotes",
+    "list_type": "write a list, one '- item' per line or [a, b]",
+    "date_type": "write the date as YYYY-MM-DD",
+}
 
 
 def _key_line(front: str, key: str) -> int | None:

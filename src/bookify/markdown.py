@@ -153,17 +153,32 @@ class _Converter:
             extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS, output_format="html"
         )
 
-    def html(self, text: str) -> str:
+    def tree(self, text: str) -> etree._Element:
+        """Markdown → sanitised HTML, parsed into a `<div>` holding the blocks."""
         self.md.reset()
-        return _sanitize(self.md.convert(text))
+        return lxml_html.fragment_fromstring(_sanitize(self.md.convert(text)), create_parent="div")
+
+    def html(self, text: str) -> str:
+        """Markdown → sanitised HTML blocks, serialised as XHTML-safe text."""
+        return _serialize_children(self.tree(text))
 
     def inline(self, text: str) -> str:
-        """Render a title or byline: inline Markdown and smart punctuation, no paragraph."""
-        html = self.html(text)
-        return re.sub(r"^<p>(.*)</p>$", r"\1", html.strip(), flags=re.S)
+        """Render a title or byline: inline Markdown and smart punctuation, never a block.
+
+        A title such as "1. The Beginning" or "- and then" must not become a list, so characters
+        that would start a block are escaped first.
+        """
+        text = re.sub(r"[ \t\r\n]+", " ", text).strip()
+        text = re.sub(r"^(\d+)([.)])(\s)", r"\1\\\2\3", text)
+        text = re.sub(r"^([-+*])(\s)", r"\\\1\2", text)
+        text = re.sub(r"^([>#])", r"\\\1", text)
+        root = self.tree(text)
+        if len(root) == 1 and root[0].tag == "p":
+            root = root[0]
+        return _serialize_children(root).strip()
 
     def convert(self, essay: Essay) -> _Draft:
-        root = lxml_html.fragment_fromstring(self.html(essay.markdown), create_parent="div")
+        root = self.tree(essay.markdown)
         prefix = essay.id + "--"
         notes = None
         for container in root.xpath('./div[@class="footnote"]'):
@@ -212,9 +227,10 @@ class _Converter:
 
     def _images(self, essay: Essay, root: etree._Element) -> tuple[Path, ...]:
         images: list[Path] = []
+        lines = _Lines(essay)
         for img in root.iter("img"):
             src = img.get("src", "")
-            location = Location(essay.source, _line_in(essay, src))
+            location = Location(essay.source, lines.of(src))
             if urlsplit(src).scheme in ("http", "https", "data") or src.startswith("//"):
                 if not self.project.config.build.allow_network or src.startswith("data:"):
                     raise ManuscriptError(
@@ -224,7 +240,7 @@ class _Converter:
                     )
                 continue
             path = self.project.resolve(unquote(src), base=essay.source.parent,
-                                        what="image", location=location)
+                                        what="image", location=location, error=ManuscriptError)
             if not path.is_file():
                 raise ManuscriptError(
                     f"image '{src}' not found", location,
@@ -267,6 +283,7 @@ def _resolve_links(draft: _Draft, drafts: dict[Path, _Draft], diagnostics: Diagn
     """Point every link at a book-wide id: `#x` in the essay, `other.md#x` in another essay."""
     essay = draft.essay
     prefix = essay.id + "--"
+    lines = _Lines(essay)
     for tree in (draft.body, draft.notes):
         if tree is None:
             continue
@@ -277,7 +294,7 @@ def _resolve_links(draft: _Draft, drafts: dict[Path, _Draft], diagnostics: Diagn
             parts = urlsplit(href)
             if parts.scheme or href.startswith("//"):
                 continue
-            location = Location(essay.source, _line_in(essay, href))
+            location = Location(essay.source, lines.of(href))
             if not parts.path:
                 target = prefix + unquote(parts.fragment)
                 if target not in draft.ids:
@@ -312,11 +329,25 @@ def _unlink(link: etree._Element) -> None:
     link.tag = "span"
 
 
-def _line_in(essay: Essay, needle: str) -> int | None:
-    index = essay.markdown.find(needle) if needle else -1
-    if index < 0:
-        return None
-    return essay.body_line + essay.markdown.count("\n", 0, index)
+class _Lines:
+    """Finds the source line of each occurrence of a text, in order: the second use of an image
+    is reported at its own line, not at the first one's."""
+
+    def __init__(self, essay: Essay) -> None:
+        self.essay = essay
+        self.after: dict[str, int] = {}
+
+    def of(self, needle: str) -> int | None:
+        text = self.essay.markdown
+        if not needle:
+            return None
+        index = text.find(needle, self.after.get(needle, 0))
+        if index < 0:
+            index = text.find(needle)
+        if index < 0:
+            return None
+        self.after[needle] = index + len(needle)
+        return self.essay.body_line + text.count("\n", 0, index)
 
 
 def _sanitize(html: str) -> str:

@@ -11,8 +11,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import CONFIG_FILE, ProjectConfig, load_config
-from .errors import ConfigError, Location
+from .config import CONFIG_FILE, ProjectConfig, find_key_line, load_config
+from .errors import BookifyError, ConfigError, Location
 
 MANUSCRIPTS_DIR = "manuscripts"
 STYLES_DIR = "styles"
@@ -45,11 +45,16 @@ class Project:
         return self.root / self.config.build.output_dir
 
     def resolve(self, relative: str, *, base: Path | None = None, what: str = "file",
-                location: Location | None = None) -> Path:
-        """Resolve a path the user wrote, refusing anything outside the project folder."""
+                location: Location | None = None,
+                error: type[BookifyError] = ConfigError) -> Path:
+        """Resolve a path the user wrote, refusing anything outside the project folder.
+
+        `error` is the kind of problem to report: a path from bookify.toml is a config error,
+        one from a manuscript a manuscript error.
+        """
         path = ((base or self.root) / relative).resolve()
         if not path.is_relative_to(self.root.resolve()):
-            raise ConfigError(
+            raise error(
                 f"{what} '{relative}' is outside the book project",
                 location or Location(self.config_path),
                 f"move it into {self.root} and refer to it from there",
@@ -67,22 +72,33 @@ def load_project(root: Path) -> Project:
     if not output.is_relative_to(root) or output == root:
         raise ConfigError(
             f"build.output_dir '{config.build.output_dir}' must be a folder inside the project",
-            Location(root / CONFIG_FILE, key="build.output_dir"),
+            Location(root / CONFIG_FILE, key_line(root, ("build", "output_dir")), "build.output_dir"),
             'use a relative folder name such as "build"',
         )
     return Project(root=root, config=config, source_date=_source_date(root))
+
+
+def key_line(root: Path, loc: tuple[str, ...]) -> int | None:
+    """The line of a key in the project's bookify.toml, for messages about its value."""
+    return find_key_line((root / CONFIG_FILE).read_text(encoding="utf-8"), loc)
 
 
 def _source_date(root: Path) -> dt.datetime:
     """SOURCE_DATE_EPOCH if set (reproducible-builds.org), else the newest source file's time."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
+        hint = "unset it, or set it to a Unix timestamp such as $(git log -1 --format=%ct)"
         try:
-            return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+            seconds = int(epoch)
         except ValueError:
             raise ConfigError(
-                f"SOURCE_DATE_EPOCH='{epoch}' is not a whole number of seconds",
-                hint="unset it, or set it to a Unix timestamp such as $(git log -1 --format=%ct)",
+                f"SOURCE_DATE_EPOCH='{epoch}' is not a whole number of seconds", hint=hint
+            ) from None
+        try:
+            return dt.datetime.fromtimestamp(seconds, dt.timezone.utc)
+        except (OverflowError, OSError, ValueError):
+            raise ConfigError(
+                f"SOURCE_DATE_EPOCH='{epoch}' is out of range for a date", hint=hint
             ) from None
     newest = (root / CONFIG_FILE).stat().st_mtime
     for folder in (root / MANUSCRIPTS_DIR, root / STYLES_DIR):

@@ -3,6 +3,7 @@ stylesheets, so an author starts from something that builds."""
 
 from __future__ import annotations
 
+import json
 from importlib import resources
 from pathlib import Path
 
@@ -31,7 +32,7 @@ def new_project(folder: Path, title: str | None = None) -> list[Path]:
         if relative.suffix == ".j2":
             relative = relative.with_suffix("")
             text = jinja2.Template(source.read_text(encoding="utf-8"), keep_trailing_newline=True)
-            content = text.render(title=title.replace('"', '\\"'))
+            content = text.render(title=title, toml_title=json.dumps(title, ensure_ascii=False))
         else:
             content = source.read_text(encoding="utf-8")
         target = folder / relative

@@ -19,7 +19,7 @@ from pathlib import Path
 import jinja2
 
 from .errors import Location, ThemeError
-from .project import Project
+from .project import Project, key_line
 
 BUILTIN_THEMES = Path(str(resources.files("bookify") / "themes"))
 
@@ -93,7 +93,7 @@ def load_theme(project: Project) -> Theme:
     if not (root / "templates").is_dir():
         raise ThemeError(
             f"unknown theme '{name}'",
-            Location(project.config_path, key="theme.name"),
+            Location(project.config_path, key_line(project.root, ("theme", "name")), "theme.name"),
             "built-in themes: " + ", ".join(available_themes()),
         )
     styles = project.styles_dir

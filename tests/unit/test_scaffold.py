@@ -1,0 +1,109 @@
+"""`bookify new`: the project it makes, and what it refuses."""
+
+from __future__ import annotations
+
+import pytest
+
+from bookify.errors import ConfigError
+from bookify.markdown import render_book
+from bookify.project import load_project
+from bookify.scaffold import new_project
+from bookify.themes import load_theme
+
+from .helpers import assembled
+
+EXPECTED = [
+    ".gitignore",
+    "bookify.toml",
+    "manuscripts/01-first-essay.md",
+    "manuscripts/02-second-essay.md",
+    "styles/epub.css",
+    "styles/print.css",
+]
+
+
+def files_in(folder):
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+
+
+def test_new_project_files(tmp_path):
+    folder = tmp_path / "idle-hours"
+    written = new_project(folder, "The Idle Hours")
+    assert files_in(folder) == EXPECTED
+    assert sorted(p.relative_to(folder).as_posix() for p in written) == EXPECTED
+    toml = (folder / "bookify.toml").read_text(encoding="utf-8")
+    assert 'title = "The Idle Hours"' in toml
+    assert "{{" not in toml  # the template was rendered
+    assert (folder / ".gitignore").read_text(encoding="utf-8").strip() == "/build/"
+
+
+def test_new_project_loads_and_assembles_cleanly(tmp_path):
+    folder = tmp_path / "book"
+    new_project(folder, "The Idle Hours")
+    project, book, diagnostics = assembled(folder)
+    assert project.config.book.title == "The Idle Hours"
+    assert [e.title for e in book.essays()] == ["A First Essay", "A Second Essay"]
+    load_theme(project)
+    render_book(book, project, diagnostics)
+    assert diagnostics.items == []
+
+
+@pytest.mark.parametrize(
+    ("name", "title"),
+    [("idle-hours", "Idle Hours"), ("my_new-book", "My New Book"), ("essays", "Essays")],
+)
+def test_title_from_the_folder_name(tmp_path, name, title):
+    new_project(tmp_path / name)
+    assert load_project(tmp_path / name).config.book.title == title
+
+
+@pytest.mark.parametrize(
+    "title",
+    ['The "Idle" Hours', "Æs Triplex & Other Essays", "Essays\u00a0: première série"],
+)
+def test_any_title_gives_a_loadable_project(tmp_path, title):
+    new_project(tmp_path / "book", title)
+    assert load_project(tmp_path / "book").config.book.title == title
+
+
+def test_title_with_a_backslash_gives_a_loadable_project(tmp_path):
+    """BUG: only double quotes are escaped when the title goes into bookify.toml, so
+    `bookify new x --title 'Either\\Or'` writes `title = "Either\\Or"`, which is not valid TOML:
+    the new project fails at once with "bookify.toml:12: not valid TOML: Unescaped '\\' …"."""
+    new_project(tmp_path / "book", "Either\\Or")
+    assert load_project(tmp_path / "book").config.book.title == "Either\\Or"
+
+
+def test_refuses_a_folder_that_is_not_empty(tmp_path):
+    folder = tmp_path / "book"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("mine", encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        new_project(folder, "X")
+    assert info.value.message == f"{folder} already exists and is not empty"
+    assert info.value.hint == "choose a new folder name; bookify new never overwrites files"
+    assert files_in(folder) == ["notes.txt"]
+    assert (folder / "notes.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_refuses_a_folder_holding_only_a_hidden_file(tmp_path):
+    folder = tmp_path / "book"
+    folder.mkdir()
+    (folder / ".git").mkdir()
+    with pytest.raises(ConfigError):
+        new_project(folder, "X")
+
+
+def test_refuses_a_file(tmp_path):
+    path = tmp_path / "book"
+    path.write_text("x", encoding="utf-8")
+    with pytest.raises(ConfigError):
+        new_project(path, "X")
+    assert path.read_text(encoding="utf-8") == "x"
+
+
+def test_an_existing_empty_folder_is_used(tmp_path):
+    folder = tmp_path / "book"
+    folder.mkdir()
+    new_project(folder, "X")
+    assert files_in(folder) == EXPECTED
