@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from xml.sax.saxutils import escape as xml_escape
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -44,7 +45,7 @@ EXTENSIONS = [
     "md_in_html",
 ]
 EXTENSION_CONFIGS = {
-    "footnotes": {"SEPARATOR": "-", "BACKLINK_TEXT": "\u21a9\ufe0e", "BACKLINK_TITLE": "Back to the text"},
+    "footnotes": {"SEPARATOR": "-", "BACKLINK_TEXT": "\u2191", "BACKLINK_TITLE": "Back to the text"},
 }
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg"}
@@ -372,7 +373,7 @@ def _serialize_children(root: etree._Element) -> str:
     for node in root.iter():
         if isinstance(node.tag, str) and node.tag not in VOID_ELEMENTS and not len(node) and node.text is None:
             node.text = ""
-    text = root.text or ""
+    text = xml_escape(root.text or "")
     return text + "".join(
         etree.tostring(child, method="xml", encoding="unicode", with_tail=True) for child in root
     )

@@ -112,9 +112,13 @@ def write_epub(
         for number, name in enumerate(book.contributors, start=1):
             if name in meta.authors:
                 continue
-            ebook.add_metadata("DC", "contributor", name, {"id": f"contributor{number}"})
+            if name in meta.editors:  # the editor also wrote an essay: one person, two roles
+                creator = f"editor{meta.editors.index(name) + 1}"
+            else:
+                creator = f"contributor{number}"
+                ebook.add_metadata("DC", "contributor", name, {"id": creator})
             ebook.add_metadata(None, "meta", "aut", {
-                "refines": f"#contributor{number}", "property": "role", "scheme": "marc:relators"})
+                "refines": f"#{creator}", "property": "role", "scheme": "marc:relators"})
     if meta.subtitle:
         ebook.add_metadata("DC", "title", meta.subtitle, {"id": "subtitle"})
         ebook.add_metadata(None, "meta", "subtitle", {"refines": "#subtitle", "property": "title-type"})
@@ -159,15 +163,26 @@ def write_epub(
     ebook.add_item(epub.EpubNcx())
 
     buffer = io.BytesIO()
-    epub.write_epub(buffer, ebook, {
+    writer = _PackageWriter(buffer, ebook, {
         "epub3_landmark": False,
         "epub3_pages": False,
         "play_order": {"enabled": False, "start_from": 1},
         "mtime": project.source_date.astimezone(dt.timezone.utc),
     })
+    writer.process()
+    writer.write()
     with atomic_output(target) as temporary:
         temporary.write_bytes(_normalized_zip(buffer.getvalue(), project.source_date))
     return target
+
+
+class _PackageWriter(epub.EpubWriter):
+    """ebooklib's writer, with the book's language on the package element (`xml:lang`), which
+    accessibility checkers (DAISY Ace: epub-lang) require and ebooklib 0.20 leaves out."""
+
+    def _write_opf_file(self, root) -> None:
+        root.set("{http://www.w3.org/XML/1998/namespace}lang", self.book.language)
+        super()._write_opf_file(root)
 
 
 def _essay_page(page, essay: RenderedEssay, files: dict[str, str], *, in_part: bool) -> _Page:

@@ -10,15 +10,21 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import mimetypes
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 from urllib.request import url2pathname
 
 from weasyprint import CSS, HTML
 from weasyprint.document import Document
 from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import FatalURLFetchingError, URLFetcher
+from weasyprint.urls import (
+    FatalURLFetchingError,
+    URLFetcher,
+    URLFetcherResponse,
+    URLFetchingError,
+)
 
 from ..diagnostics import Diagnostics
 from ..errors import RenderError
@@ -27,7 +33,12 @@ ProgressCallback = Callable[[int], None]
 
 
 class SandboxedFetcher(URLFetcher):
-    """A URL fetcher that reads only files under `roots` (and `data:` URLs)."""
+    """A URL fetcher that reads only files under its roots (and `data:` URLs).
+
+    Each root is seen by WeasyPrint under a fixed virtual address (`file:///bookify/0/…`), never
+    its real path: WeasyPrint names images after their address, so real paths would make the
+    PDF's bytes depend on where the project folder is.
+    """
 
     def __init__(self, roots: list[Path], allow_network: bool = False) -> None:
         super().__init__(timeout=20)
@@ -35,18 +46,45 @@ class SandboxedFetcher(URLFetcher):
         self.allow_network = allow_network
         self.refused: list[str] = []
 
+    def virtual_url(self, path: Path) -> str:
+        """The address WeasyPrint sees for `path`, a file or folder under one of the roots."""
+        path = path.resolve()
+        for number, root in enumerate(self.roots):
+            if path.is_relative_to(root):
+                relative = path.relative_to(root).as_posix()
+                url = f"{_VIRTUAL}{number}/{quote(relative)}" if relative != "." else f"{_VIRTUAL}{number}"
+                return url + ("/" if path.is_dir() else "")
+        raise ValueError(f"{path} is not under the project or theme")
+
+    def real_path(self, url: str) -> Path | None:
+        """The file a virtual address stands for, or None if it is not one of ours."""
+        if not url.startswith(_VIRTUAL):
+            return None
+        number, _, relative = url[len(_VIRTUAL):].partition("/")
+        if not number.isdigit() or int(number) >= len(self.roots):
+            return None
+        root = self.roots[int(number)]
+        path = (root / url2pathname(urlsplit("file:///" + relative).path).lstrip("/")).resolve()
+        return path if path.is_relative_to(root) else None
+
     def fetch(self, url: str, headers: dict[str, str] | None = None):  # noqa: D102
         scheme = urlsplit(url).scheme.lower()
         if scheme == "data":
             return super().fetch(url, headers)
         if scheme == "file":
-            path = Path(url2pathname(urlsplit(url).path)).resolve()
-            if any(path.is_relative_to(root) for root in self.roots):
-                return super().fetch(url, headers)
+            path = self.real_path(url.split("#")[0].split("?")[0])
+            if path is not None and path.is_file():
+                return URLFetcherResponse(url, path.read_bytes(), {
+                    "Content-Type": mimetypes.guess_type(path.name)[0] or "application/octet-stream"})
+            if path is not None:
+                raise URLFetchingError(f"no such file: {path}")
         elif scheme in ("http", "https") and self.allow_network:
             return super().fetch(url, headers)
         self.refused.append(url)
         raise FatalURLFetchingError(f"bookify refused to load {url}")
+
+
+_VIRTUAL = "file:///bookify/"
 
 
 class _Capture(logging.Handler):
@@ -97,9 +135,10 @@ def render_document(
     fonts = FontConfiguration()
     with _captured(progress) as capture:
         try:
-            sheets = [CSS(filename=str(s), url_fetcher=fetcher, font_config=fonts) for s in stylesheets]
+            sheets = [CSS(url=fetcher.virtual_url(s), url_fetcher=fetcher, font_config=fonts)
+                      for s in stylesheets]
             document = HTML(
-                string=html, base_url=str(base_url) + "/", url_fetcher=fetcher
+                string=html, base_url=fetcher.virtual_url(base_url), url_fetcher=fetcher
             ).render(stylesheets=sheets, font_config=fonts, optimize_images=False)
         except FatalURLFetchingError:
             document = None

@@ -1,0 +1,73 @@
+"""`bookify build` as an author runs it, in a real process: what it writes, what it says, how it exits."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from .conftest import copy_project
+
+BOOKIFY = [sys.executable, "-m", "bookify"]
+
+
+@pytest.fixture(scope="module")
+def cli_run(tmp_path_factory: pytest.TempPathFactory):
+    """`bookify build --format pdf --output DIR`, run in a copy of the minimal project."""
+    root = copy_project("minimal", tmp_path_factory.mktemp("cli") / "minimal")
+    output = root.parent / "proofs"
+    completed = subprocess.run(
+        [*BOOKIFY, "build", "--format", "pdf", "--output", str(output)],
+        cwd=root, capture_output=True, text=True, timeout=300,
+    )
+    return root, output, completed
+
+
+def test_exit_status_is_zero(cli_run) -> None:
+    _, _, completed = cli_run
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+
+
+def test_only_the_pdf_is_written_and_only_into_the_output_folder(cli_run) -> None:
+    root, output, _ = cli_run
+    assert sorted(p.name for p in output.iterdir()) == ["a-minimal-book.pdf"]
+    assert not (root / "build").exists(), "--output replaces the project's build/ folder"
+    assert PdfReader(output / "a-minimal-book.pdf").pages
+
+
+def _body_words(root: Path) -> int:
+    """Words of the essays' text as an author counts them (front matter and titles excluded)."""
+    total = 0
+    for path in sorted((root / "manuscripts").glob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        text = re.sub(r"\A---\n.*?\n---\n", "", text, flags=re.S)
+        text = re.sub(r"^# .*$", "", text, count=1, flags=re.M)
+        total += len(text.split())
+    return total
+
+
+def test_summary_names_the_file_with_its_page_and_word_counts(cli_run) -> None:
+    root, output, completed = cli_run
+    pdf = output / "a-minimal-book.pdf"
+    pages = len(PdfReader(pdf).pages)
+    lines = [line for line in completed.stdout.splitlines() if line.startswith("Wrote ")]
+    assert len(lines) == 1, completed.stdout
+    match = re.fullmatch(r"Wrote (\S+) \((\d+) pages, ([\d,]+) words, [\d.]+ s\)", lines[0])
+    assert match, lines[0]
+    assert Path(match[1]).name == pdf.name and (root / match[1]).resolve() == pdf.resolve()
+    assert int(match[2]) == pages
+    assert int(match[3].replace(",", "")) == _body_words(root)
+    assert completed.stderr == "", "a clean book builds without warnings"
+
+
+def test_quiet_prints_nothing_for_a_clean_book(tmp_path: Path) -> None:
+    root = copy_project("minimal", tmp_path / "minimal")
+    completed = subprocess.run([*BOOKIFY, "build", "--format", "epub", "--quiet"], cwd=root,
+                               capture_output=True, text=True, timeout=300)
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout == "" and completed.stderr == ""
+    assert [p.name for p in (root / "build").iterdir()] == ["a-minimal-book.epub"]
