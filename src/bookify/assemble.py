@@ -124,7 +124,7 @@ def assemble_book(project: Project, diagnostics: Diagnostics) -> Book:
                     Location(path),
                     "add it to contents in bookify.toml, or mark it 'draft: true'",
                 )
-    if not any(True for _ in _flatten(contents)):
+    if not contents:  # parts are only kept when they hold an essay
         raise ConfigError(
             "the book has no essays (every manuscript is a draft)",
             Location(project.config_path),
@@ -149,14 +149,6 @@ def assemble_book(project: Project, diagnostics: Diagnostics) -> Book:
         cover_image=cover,
         slug=slugify(meta.title) or "book",
     )
-
-
-def _flatten(contents: list[Essay | Part]):
-    for entry in contents:
-        if isinstance(entry, Part):
-            yield from entry.essays
-        else:
-            yield entry
 
 
 def _is_draft(path: Path) -> bool:

@@ -8,7 +8,7 @@ The CLI and the preview call `build`; nothing else strings stages together.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal

@@ -32,7 +32,6 @@ def template_context(
         "title_html": rendered.title_html,
         "subtitle_html": rendered.subtitle_html,
         "title_text": meta.title,
-        "full_title": title_text,
         "people": people,
         "show_bylines": book.is_anthology,
         "href": href,

@@ -120,6 +120,8 @@ class RenderedEssay:
 
 @dataclass(frozen=True, slots=True)
 class RenderedPart:
+    """A part after Markdown: its title as HTML and text, and its rendered essays."""
+
     part: Part
     title_html: str
     title_text: str

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pydyf
+from weasyprint.document import Document
 
 from ..compose import compose_book_html
 from ..diagnostics import Diagnostics
@@ -36,7 +37,22 @@ def write_pdf(
 ) -> PdfResult:
     """Lay out the book and write it to `target` (atomically)."""
     html = compose_book_html(rendered, theme, project, body_class="print")
-    document = render_document(
+    document = lay_out(html, theme, project, diagnostics, progress)
+    labels = _page_labels(document, rendered)
+    with atomic_output(target) as temporary:
+        document.write_pdf(temporary, finisher=labels)
+    return PdfResult(path=target, pages=len(document.pages))
+
+
+def lay_out(
+    html: str,
+    theme: Theme,
+    project: Project,
+    diagnostics: Diagnostics,
+    progress: ProgressCallback | None = None,
+) -> Document:
+    """Lay out an HTML page of the book with the theme's (and project's) print stylesheets."""
+    return render_document(
         html,
         base_url=project.root,
         stylesheets=theme.stylesheets("print"),
@@ -45,10 +61,6 @@ def write_pdf(
         allow_network=project.config.build.allow_network,
         progress=progress,
     )
-    labels = _page_labels(document, rendered)
-    with atomic_output(target) as temporary:
-        document.write_pdf(temporary, finisher=labels)
-    return PdfResult(path=target, pages=len(document.pages))
 
 
 def _page_labels(document, rendered: RenderedBook):
