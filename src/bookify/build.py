@@ -15,6 +15,7 @@ from typing import Literal
 
 from .assemble import assemble_book
 from .diagnostics import Diagnostics
+from .errors import BookifyError
 from .markdown import render_book
 from .model import RenderedBook
 from .project import Project
@@ -60,11 +61,16 @@ def build(
     output_dir: Path | None = None,
     progress: Progress | None = None,
     diagnostics: Diagnostics | None = None,
+    strict: bool = False,
 ) -> BuildResult:
-    """Build the requested outputs of `project` into `output_dir` (default: the project's)."""
+    """Build the requested outputs of `project` into `output_dir` (default: the project's).
+
+    With `strict`, any warning (an image without alt text, a dead link…) stops the build before
+    an output is written, for publishing pipelines that must not ship a flawed book.
+    """
     from .outputs.epub import write_epub
     from .outputs.html import write_html
-    from .outputs.pdf import write_pdf
+    from .outputs.pdf import lay_out_book, write_pdf
 
     progress = progress or Progress()
     diagnostics = diagnostics if diagnostics is not None else Diagnostics()
@@ -76,26 +82,40 @@ def build(
     theme = load_theme(project)
     progress.stage("Converting essays")
     rendered = render_book(book, project, diagnostics)
+    if strict and diagnostics.warnings:
+        count = len(diagnostics.warnings)
+        raise BookifyError(
+            f"{count} warning{'s' if count > 1 else ''} and --strict: nothing was written",
+            hint="fix the warnings above, or build without --strict",
+        )
     result = BuildResult(rendered=rendered, diagnostics=diagnostics)
+
+    layout = None
+    page_list = "epub" in formats and project.config.epub.page_list
+    if "pdf" in formats or page_list:
+        progress.stage("Laying out pages")
+        started = time.perf_counter()
+        layout = lay_out_book(rendered, theme, project, diagnostics, progress.pages)
+        layout_seconds = time.perf_counter() - started
 
     for fmt in formats:
         started = time.perf_counter()
         target = output_dir / f"{book.slug}.{fmt}"
         if fmt == "pdf":
-            progress.stage("Laying out pages")
-            written = write_pdf(rendered, theme, project, target, diagnostics, progress.pages)
-            artifact = Artifact("pdf", target, written.pages)
+            progress.stage("Writing PDF")
+            write_pdf(layout, target)
+            artifact = Artifact("pdf", target, layout.pages,
+                                time.perf_counter() - started + layout_seconds)
         elif fmt == "epub":
             progress.stage("Writing EPUB")
-            write_epub(rendered, theme, project, target, diagnostics)
-            artifact = Artifact("epub", target)
+            write_epub(rendered, theme, project, target, diagnostics,
+                       layout if page_list else None)
+            artifact = Artifact("epub", target, seconds=time.perf_counter() - started)
         else:
             progress.stage("Writing HTML")
             target = output_dir / "html" / "index.html"
             write_html(rendered, theme, project, target, diagnostics)
-            artifact = Artifact("html", target)
-        artifact = Artifact(artifact.format, artifact.path, artifact.pages,
-                            time.perf_counter() - started)
+            artifact = Artifact("html", target, seconds=time.perf_counter() - started)
         result.artifacts.append(artifact)
         progress.done(artifact)
     return result

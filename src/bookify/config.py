@@ -24,6 +24,7 @@ from pydantic import (
     StrictBool,
     ValidationError,
     field_validator,
+    model_validator,
 )
 
 from .errors import ConfigError, Location
@@ -192,6 +193,44 @@ class PrintSection(_Section):
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
 
+class EpubSection(_Section):
+    """`[epub]`: the ebook edition."""
+
+    page_list: StrictBool = True
+    """Mark where the print edition's pages begin and list them in the EPUB's navigation (so
+    readers can cite "page 42"). This lays out the print edition even for an EPUB-only build."""
+    embed_fonts: StrictBool = True
+    """Embed the theme's fonts (subset to the characters the book uses)."""
+    image_max_px: int = Field(default=1600, ge=320, le=8000)
+    """Longest side, in pixels, of images in the EPUB; larger ones are scaled down, never up."""
+    accessibility_summary: str | None = None
+    """A sentence on the book's accessibility for readers and stores (a default is written)."""
+    conforms_to: Literal[
+        "EPUB Accessibility 1.1 - WCAG 2.0 Level A",
+        "EPUB Accessibility 1.1 - WCAG 2.0 Level AA",
+        "EPUB Accessibility 1.1 - WCAG 2.1 Level A",
+        "EPUB Accessibility 1.1 - WCAG 2.1 Level AA",
+        "EPUB Accessibility 1.1 - WCAG 2.2 Level A",
+        "EPUB Accessibility 1.1 - WCAG 2.2 Level AA",
+    ] | None = None
+    """An accessibility conformance claim; claim it only after checking the book (needs
+    `certified_by`)."""
+    certified_by: str | None = None
+    """Who checked the conformance claim (a person or organisation)."""
+    exemption: Literal[
+        "eaa-microenterprise", "eaa-disproportionate-burden", "eaa-fundamental-alteration"
+    ] | None = None
+    """An exemption from the European Accessibility Act, instead of a conformance claim."""
+
+    @model_validator(mode="after")
+    def _claim_is_whole(self) -> EpubSection:
+        if self.conforms_to and not self.certified_by:
+            raise ValueError("conforms_to needs certified_by: say who checked the claim")
+        if self.conforms_to and self.exemption:
+            raise ValueError("give either conforms_to or exemption, not both")
+        return self
+
+
 class ThemeSection(_Section):
     """`[theme]`: which built-in theme to start from (`styles/` then overrides it)."""
 
@@ -225,6 +264,7 @@ class ProjectConfig(_Section):
     file in `manuscripts/` in file-name order."""
     book: BookSection
     print: PrintSection = PrintSection()
+    epub: EpubSection = EpubSection()
     theme: ThemeSection = ThemeSection()
     build: BuildSection = BuildSection()
 

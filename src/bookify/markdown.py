@@ -189,8 +189,10 @@ class _Converter:
             for node in element.iter():
                 if node.get("id"):
                     node.set("id", prefix + node.get("id"))
-        headings = self._headings(root, prefix)
+        headings = self._headings(essay, root, prefix)
         images = self._images(essay, root)
+        _mark_languages(root)
+        _number_blocks(root, essay.id)
         ids = {n.get("id") for tree in (root, notes) if tree is not None for n in tree.iter() if n.get("id")}
         epigraph = self.html(essay.epigraph) if essay.epigraph else None
         return _Draft(
@@ -207,14 +209,29 @@ class _Converter:
             credit_html=self.inline(essay.credit) if essay.credit else None,
         )
 
-    def _headings(self, root: etree._Element, prefix: str) -> tuple[Heading, ...]:
-        """Collect section headings; the essay title is the only h1, so body headings start at h2."""
+    def _headings(self, essay: Essay, root: etree._Element, prefix: str) -> tuple[Heading, ...]:
+        """Collect section headings, with levels a reader's navigation can follow.
+
+        The essay title is the only h1, so body headings start at h2, and a level is never
+        skipped (an h4 straight after an h2 becomes an h3), as accessibility rules require.
+        """
         found = [n for n in root.iter() if n.tag in ("h1", "h2", "h3", "h4", "h5", "h6")]
         shift = 1 if any(n.tag == "h1" for n in found) else 0
         headings = []
         used: set[str] = set()
+        previous = 1
+        lines = _Lines(essay)
         for node in found:
-            level = min(int(node.tag[1]) + shift, 6)
+            written = min(int(node.tag[1]) + shift, 6)
+            level = min(written, previous + 1)
+            if level != written:
+                self.diagnostics.warn(
+                    f"heading '{node.text_content().strip()}' skips a level; it is set as a "
+                    f"level-{level - shift} heading",
+                    Location(essay.source, lines.of(node.text_content().strip())),
+                    "use one more # than the heading above it",
+                )
+            previous = level
             node.tag = f"h{level}"
             if not node.get("id"):
                 base = prefix + (slugify(node.text_content()) or "section")
@@ -252,7 +269,10 @@ class _Converter:
                     f"image '{src}' is not a JPEG, PNG, GIF, WebP or SVG file", location,
                     "convert it to PNG or JPEG",
                 )
-            if img.get("alt") is None or not img.get("alt").strip():
+            if "decorative" in (img.get("class") or "").split():
+                img.set("alt", "")
+                img.set("role", "presentation")
+            elif img.get("alt") is None or not img.get("alt").strip():
                 self.diagnostics.warn(
                     f"image '{src}' has no alt text", location,
                     "describe the image in the brackets: ![A bridge at dusk](bridge.jpg)",
@@ -262,6 +282,39 @@ class _Converter:
             images.append(path)
             _make_figure(img)
         return tuple(dict.fromkeys(images))
+
+
+#: Languages written right to left; an element in one of them gets `dir="rtl"`.
+RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "ks", "ps", "sd", "syr", "ug", "ur", "yi"})
+
+
+def text_direction(lang: str | None) -> str | None:
+    """'rtl' for a right-to-left language tag ('ar', 'he-IL', 'fa'), else None."""
+    if not lang:
+        return None
+    return "rtl" if lang.split("-")[0].lower() in RTL_LANGUAGES else None
+
+
+def _mark_languages(root: etree._Element) -> None:
+    """Passages marked with another language (`{: lang="ar" }`) get their writing direction."""
+    for node in root.iter():
+        direction = text_direction(node.get("lang"))
+        if direction and not node.get("dir"):
+            node.set("dir", direction)
+
+
+#: Blocks that get an id, so the print edition's page breaks can be marked in the EPUB.
+NUMBERED_BLOCKS = frozenset({"p", "h2", "h3", "h4", "h5", "h6", "li", "dt", "dd", "pre", "figcaption"})
+
+
+def _number_blocks(root: etree._Element, essay_id: str) -> None:
+    """Give every paragraph-like block an id (`essay.12`): the print layout reports the ids that
+    begin on each page, and the EPUB marks its page breaks at those blocks."""
+    number = 0
+    for node in root.iter():
+        if node.tag in NUMBERED_BLOCKS and not node.get("id"):
+            number += 1
+            node.set("id", f"{essay_id}.{number}")
 
 
 def _make_figure(img: etree._Element) -> None:

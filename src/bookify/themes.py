@@ -19,6 +19,7 @@ from pathlib import Path
 import jinja2
 
 from .errors import Location, ThemeError
+from .markdown import text_direction
 from .project import Project, key_line
 
 BUILTIN_THEMES = Path(str(resources.files("bookify") / "themes"))
@@ -56,6 +57,7 @@ class Theme:
             keep_trailing_newline=True,
         )
         env.filters["join_names"] = join_names
+        env.filters["direction"] = text_direction
         return env
 
     def render(self, template: str, **context: object) -> str:

@@ -73,3 +73,67 @@ def test_every_contents_page_number_is_the_openers_folio(corpus_book: BuiltBook)
     wrong = [(t, n, f) for t, n, f in zip(titles, listed, found) if str(n) != f]
     assert not wrong, f"(title, contents says, folio printed) {wrong}"
     assert all((i + 1) % 2 == 1 for i in openers), "every essay opens on a recto"
+
+
+# ---------------------------------------------------------------------------- anthology-small
+# The eleven essays of ../shared/corpus/anthology-small (≈27,000 words), built once (PDF and
+# EPUB in one build() call) and read by every test below.
+
+SMALL_ESSAYS = 11
+
+
+@pytest.fixture(scope="module")
+def small_corpus_book(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> BuiltBook:
+    root = tmp_path_factory.mktemp("corpus-small") / "anthology-small"
+    (root / "manuscripts").mkdir(parents=True)
+    for source in sorted((corpus / "anthology-small").glob("[0-9][0-9]-*.md")):
+        shutil.copy2(source, root / "manuscripts" / source.name)
+    (root / "bookify.toml").write_text(
+        '[book]\ntitle = "The Small Anthology"\neditors = ["A. N. Editor"]\n', encoding="utf-8"
+    )
+    started = time.perf_counter()
+    book = build_project(root, ["pdf", "epub"], root / "build", "anthology-small")
+    seconds = time.perf_counter() - started
+    REPORT.append(f"anthology-small: PDF + EPUB built in {seconds:.1f} s; {book.pages_reported()} pages, "
+                  f"{book.rendered.words:,} words")
+    return book
+
+
+def _front_matter_titles(folder: Path) -> list[str]:
+    """Each essay's `title:` as written in its front matter, in file-name order."""
+    import yaml
+
+    titles = []
+    for path in sorted(folder.glob("[0-9][0-9]-*.md")):
+        front = path.read_text(encoding="utf-8").split("---", 2)[1]
+        titles.append(yaml.safe_load(front)["title"])
+    return titles
+
+
+def test_small_epubcheck_is_clean(small_corpus_book: BuiltBook) -> None:
+    result = small_corpus_book.epubcheck
+    assert (result.fatals, result.errors, result.warnings) == (0, 0, 0), result.summary()
+
+
+def test_small_nav_lists_11_essays_in_file_name_order(small_corpus_book: BuiltBook, corpus: Path) -> None:
+    titles = _front_matter_titles(corpus / "anthology-small")
+    assert len(titles) == SMALL_ESSAYS
+    entries = small_corpus_book.ebook.toc_entries()
+    assert len(entries) == SMALL_ESSAYS and {level for level, _, _ in entries} == {1}
+    assert small_corpus_book.nav_titles() == [(1, t) for t in titles]
+    spine = [item.href for item in small_corpus_book.ebook.spine]
+    hrefs = [href for _, _, href in entries]
+    assert len(set(hrefs)) == SMALL_ESSAYS and all(h in spine for h in hrefs)
+    assert sorted(hrefs, key=spine.index) == hrefs, "the nav's order is the reading order"
+
+
+def test_small_contents_page_numbers_are_the_openers_folios(small_corpus_book: BuiltBook) -> None:
+    printed = small_corpus_book.printed
+    titles = small_corpus_book.essay_titles
+    assert len(titles) == SMALL_ESSAYS
+    listed = printed.contents_numbers(titles)
+    openers = printed.opener_pages(titles)
+    found = [folio(printed.pages[i]) for i in openers]
+    wrong = [(t, n, f) for t, n, f in zip(titles, listed, found) if str(n) != f]
+    assert not wrong, f"(title, contents says, folio printed) {wrong}"
+    assert all((i + 1) % 2 == 1 for i in openers), "every essay opens on a recto"

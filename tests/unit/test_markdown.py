@@ -32,7 +32,7 @@ def as_xml(fragment: str) -> etree._Element:
 
 def test_smart_punctuation_in_the_body(tmp_path):
     e, _, _ = render_one(tmp_path, "\"Hello,\" she said -- it's 1900--1910 --- so...\n")
-    assert e.body_html == "<p>“Hello,” she said – it’s 1900–1910 — so…</p>"
+    assert without_block_ids(e.body_html) == "<p>“Hello,” she said – it’s 1900–1910 — so…</p>"
 
 
 def test_smart_punctuation_in_titles(tmp_path):
@@ -285,7 +285,7 @@ def test_lone_image_with_title_becomes_a_figure(tmp_path):
     assert (
         '<figure><img alt="A bridge at dusk" src="manuscripts/bridge.png"/>'
         "<figcaption>The old bridge</figcaption></figure>"
-    ) in e.body_html
+    ) in without_block_ids(e.body_html)
     assert e.images == ((root / "manuscripts/bridge.png").resolve(),)
     assert diagnostics.items == []
 
@@ -297,7 +297,7 @@ def test_lone_image_without_title_is_a_figure_without_caption(tmp_path):
 
 def test_inline_image_stays_inline(tmp_path):
     e, _, _ = render_one(tmp_path, "A ![dot](dot.png) in text.\n", extra={"manuscripts/dot.png": PNG})
-    assert e.body_html == '<p>A <img alt="dot" src="manuscripts/dot.png"/> in text.</p>'
+    assert without_block_ids(e.body_html) == '<p>A <img alt="dot" src="manuscripts/dot.png"/> in text.</p>'
 
 
 def test_missing_image(tmp_path):
@@ -458,3 +458,31 @@ def test_book_title_html_has_no_named_entities(tmp_path):
 def test_word_count(tmp_path):
     e, _, _ = render_one(tmp_path, "One two three.\n\nIt's four-five *six*.\n")
     assert e.words == 6
+
+
+def without_block_ids(html: str) -> str:
+    """The body with the numbered block ids (`id="a.3"`) taken out, to compare the rest."""
+    return re.sub(r' id="[a-z0-9-]+\.\d+"', "", html)
+
+
+def test_blocks_are_numbered_for_page_break_markers(tmp_path):
+    e, _, _ = render_one(tmp_path, "One.\n\n## Part\n\n- item\n\nTwo.\n")
+    assert re.findall(r'<(\w+) id="a\.(\d+)"', e.body_html) == [("p", "1"), ("li", "2"), ("p", "3")]
+
+
+def test_heading_levels_never_skip(tmp_path):
+    e, diagnostics, _ = render_one(tmp_path, "## One\n\nText.\n\n#### Deep\n\nMore.\n")
+    assert [h.level for h in e.headings] == [2, 3]
+    assert any("skips a level" in d.message for d in diagnostics.warnings)
+
+
+def test_decorative_image_needs_no_alt_text(tmp_path):
+    e, diagnostics, _ = render_one(tmp_path, "![](dot.png){.decorative}\n",
+                                   extra={"manuscripts/dot.png": PNG})
+    assert 'alt=""' in e.body_html and 'role="presentation"' in e.body_html
+    assert not diagnostics.warnings
+
+
+def test_right_to_left_passages_get_their_direction(tmp_path):
+    e, _, _ = render_one(tmp_path, 'مرحبا بالعالم\n{: lang="ar" }\n')
+    assert 'lang="ar"' in e.body_html and 'dir="rtl"' in e.body_html

@@ -4,6 +4,10 @@ We render every XHTML page ourselves (Jinja2 → checked as XML with lxml) and h
 items, so it writes only the package document, the NCX and the ZIP; its own page builders drop
 `<head>` content and attributes and make a cover page epubcheck rejects. The ZIP is then rewritten
 with fixed timestamps so the same sources always give the same bytes.
+
+When the print edition has been laid out, its page breaks are marked in the text
+(`epub:type="pagebreak"`) and listed in the navigation's page list, so a reader of the ebook can
+cite and find "page 42" of the paperback.
 """
 
 from __future__ import annotations
@@ -23,84 +27,402 @@ from ..cover import cover_image
 from ..diagnostics import Diagnostics
 from ..errors import ThemeError
 from ..fsutil import atomic_output
+from ..markdown import text_direction
 from ..model import RenderedBook, RenderedEssay, RenderedPart
 from ..project import Project
 from ..themes import Theme
+from .epub_assets import PreparedImage, characters_of, prepare_image, subset_font
+from .pdf import PrintLayout
 
 XHTML = "application/xhtml+xml"
+XHTML_NS = "http://www.w3.org/1999/xhtml"
 EPUB_NS = "http://www.idpf.org/2007/ops"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+EPUB_TYPE = f"{{{EPUB_NS}}}type"
 _FONT_TYPES = {".ttf": "font/ttf", ".otf": "font/otf", ".woff": "font/woff", ".woff2": "font/woff2"}
-_IMAGE_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png",
-                ".gif": "image/gif", ".webp": "image/webp", ".svg": "image/svg+xml"}
+#: Elements a page-break marker cannot be put inside (their content model has no text).
+_NO_MARKER_INSIDE = {"html", "head", "body", "nav", "ol", "ul", "dl", "table", "thead", "tbody",
+                     "tfoot", "tr", "colgroup", "hr", "br", "img"}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass
 class _Page:
-    """One content document: its file name, spine id, title and XHTML."""
+    """One content document: its spine id, file name, and its XHTML as a parsed tree."""
 
     uid: str
     file_name: str
-    title: str
-    xhtml: bytes
+    root: etree._Element
+
+    def serialize(self) -> bytes:
+        return etree.tostring(self.root.getroottree(), xml_declaration=True, encoding="utf-8",
+                              doctype="<!DOCTYPE html>")
 
 
 def write_epub(
-    rendered: RenderedBook, theme: Theme, project: Project, target: Path, diagnostics: Diagnostics
+    rendered: RenderedBook,
+    theme: Theme,
+    project: Project,
+    target: Path,
+    diagnostics: Diagnostics,
+    layout: PrintLayout | None = None,
 ) -> Path:
-    """Write the EPUB 3 edition to `target` (atomically)."""
-    book = rendered.book
-    meta = book.meta
+    """Write the EPUB 3 edition to `target` (atomically); with `layout`, mark its print pages."""
+    settings = project.config.epub
     files = _file_names(rendered)
-    images = _image_names(rendered, project)
     cover = cover_image(rendered, theme, project, diagnostics)
     cover_name = "images/cover" + cover.suffix
-
-    stylesheets = [("fonts.css", theme.root / "fonts.css"), ("epub.css", theme.root / "epub.css")]
+    stylesheets = [("fonts.css", theme.root / "fonts.css")] if settings.embed_fonts else []
+    stylesheets.append(("epub.css", theme.root / "epub.css"))
     if theme.overrides is not None and (theme.overrides / "epub.css").is_file():
         stylesheets.append(("book.css", theme.overrides / "epub.css"))
     stylesheets = [(name, path) for name, path in stylesheets if path.is_file()]
 
-    def href(target_id: str) -> str:
-        return files[target_id]
-
-    context = template_context(rendered, project, href, cover_name)
+    context = template_context(rendered, project, lambda target_id: files[target_id], cover_name)
     context["stylesheet_hrefs"] = [name for name, _ in stylesheets]
-    first_body = rendered.contents[0]
-    context["first_body_id"] = first_body.id
+    context["first_body_id"] = rendered.contents[0].id
+    pages = _render_pages(rendered, theme, context, files)
+
+    page_list: list[tuple[str, str]] = []
+    if layout is not None:
+        markers = _page_markers(layout, pages)
+        page_list = [(m.label, f"{m.page.file_name}#{_page_id(m.label)}") for m in markers]
+        pages["nav"] = _parse("nav.xhtml", "nav", theme.render(
+            "epub/nav.xhtml.j2", page_list=page_list, **context))
+        _insert_markers(markers, pages)
+    root = project.root.resolve()
+    prepared = {path: prepare_image(path, settings.image_max_px)
+                for essay in rendered.essays() for path in essay.images}
+    images = _image_names(prepared)
+    _finish_pages(pages, {p.relative_to(root).as_posix(): name for p, name in images.items()})
+
+    ebook = epub.EpubBook()
+    _describe(ebook, rendered, project, has_page_list=bool(page_list))
+    ebook.set_cover(cover_name, cover.data, create_page=False)
+    for name, path in stylesheets:
+        ebook.add_item(epub.EpubItem(uid=f"css-{Path(name).stem}", file_name=name,
+                                     media_type="text/css", content=path.read_bytes()))
+    if settings.embed_fonts:
+        text = characters_of(etree.tostring(page.root, encoding="unicode") for page in pages.values())
+        for font in theme.fonts():
+            media_type = _FONT_TYPES.get(font.suffix.lower())
+            if media_type:
+                ebook.add_item(epub.EpubItem(
+                    uid=f"font-{_xml_id(font.stem)}", file_name=f"fonts/{font.name}",
+                    media_type=media_type, content=subset_font(font, text)))
+    for source, name in images.items():
+        image = prepared[source]
+        ebook.add_item(epub.EpubItem(uid=f"img-{_xml_id(Path(name).stem)}", file_name=name,
+                                     media_type=image.media_type, content=image.data))
+    spine = []
+    for page in pages.values():
+        document = epub.EpubItem(uid=page.uid, file_name=page.file_name, media_type=XHTML,
+                                 content=page.serialize())
+        if page.uid == "nav":
+            document.properties = ["nav"]
+        ebook.add_item(document)
+        spine.append(document)
+    ebook.spine = spine
+    ebook.toc = _ncx_toc(rendered, files)
+    ebook.add_item(epub.EpubNcx())
+
+    buffer = io.BytesIO()
+    writer = _PackageWriter(buffer, ebook, {
+        "epub3_landmark": False,
+        "epub3_pages": False,
+        "play_order": {"enabled": False, "start_from": 1},
+        "mtime": project.source_date.astimezone(dt.timezone.utc),
+        "spine_direction": True,
+    })
+    writer.process()
+    writer.write()
+    with atomic_output(target) as temporary:
+        temporary.write_bytes(_normalized_zip(buffer.getvalue(), project.source_date))
+    return target
+
+
+def _render_pages(
+    rendered: RenderedBook, theme: Theme, context: dict, files: dict[str, str]
+) -> dict[str, _Page]:
+    """Every content document in reading order, keyed by spine id."""
+    meta = rendered.book.meta
 
     def page(uid: str, file_name: str, title: str, partial: str, page_class: str,
              body_type: str | None = None, **extra: object) -> _Page:
-        text = theme.render(
-            "epub/page.xhtml.j2", partial=partial, page_title=title, page_class=page_class,
-            body_type=body_type, **{**context, **extra},
-        )
-        return _Page(uid, file_name, title, text.encode("utf-8"))
+        text = theme.render("epub/page.xhtml.j2", partial=partial, page_title=title,
+                            page_class=page_class, body_type=body_type, **{**context, **extra})
+        return _parse(file_name, uid, text)
 
     pages = [
         page("cover", "cover.xhtml", "Cover", "cover.html.j2", "cover-page", "cover"),
-        page("title-page", "title-page.xhtml", meta.title, "title-page.html.j2", "title-page-page",
-             "frontmatter"),
-        page("copyright", "copyright.xhtml", "Copyright", "copyright.html.j2", "copyright-page-page",
-             "frontmatter"),
+        page("title-page", "title-page.xhtml", meta.title, "title-page.html.j2",
+             "title-page-page", "frontmatter"),
+        page("copyright", "copyright.xhtml", "Copyright", "copyright.html.j2",
+             "copyright-page-page", "frontmatter"),
+        _parse("nav.xhtml", "nav", theme.render("epub/nav.xhtml.j2", page_list=[], **context)),
     ]
-    nav = _Page("nav", "nav.xhtml", "Contents",
-                theme.render("epub/nav.xhtml.j2", **context).encode("utf-8"))
-    pages.append(nav)
+
+    def essay_page(essay: RenderedEssay, in_part: bool) -> _Page:
+        return page(essay.id, files[essay.id], essay.title_text, "essay.html.j2", "essay-page",
+                    "bodymatter", essay=essay, in_part=in_part, body_start=False)
+
     for entry in rendered.contents:
         if isinstance(entry, RenderedPart):
             pages.append(page(entry.id, files[entry.id], entry.title_text, "part.html.j2",
                               "part-page", "bodymatter", part=entry, body_start=False))
-            for essay in entry.essays:
-                pages.append(_essay_page(page, essay, files, in_part=True))
+            pages.extend(essay_page(essay, True) for essay in entry.essays)
         else:
-            pages.append(_essay_page(page, entry, files, in_part=False))
-    root = project.root.resolve()
-    pages = _link_pages(pages, {p.relative_to(root).as_posix(): n for p, n in images.items()})
+            pages.append(essay_page(entry, False))
+    return {p.uid: p for p in pages}
 
-    ebook = epub.EpubBook()
+
+def _parse(file_name: str, uid: str, text: str) -> _Page:
+    try:
+        root = etree.fromstring(text.encode("utf-8"))
+    except etree.XMLSyntaxError as exc:
+        raise ThemeError(f"the EPUB page {file_name} is not well-formed XHTML: {exc}",
+                         hint="if you override templates in styles/templates/, check them; "
+                         "otherwise this is a bug in bookify") from None
+    return _Page(uid, file_name, root)
+
+
+def _page_id(label: str) -> str:
+    return f"page-{label}"
+
+
+@dataclass
+class _Marker:
+    """Where a print page begins in the EPUB: inside `element` at character `offset` of its
+    text, or (element None) right after the previous page's marker."""
+
+    label: str
+    page: _Page
+    element: etree._Element | None
+    offset: int = 0
+
+
+def _page_markers(layout: PrintLayout, pages: dict[str, _Page]) -> list[_Marker]:
+    """Find, for each print page, the place in the EPUB's text where it begins.
+
+    The layout reports each page's first words and the nearest element with an id around them;
+    the same element exists in the EPUB, so the words are looked up in its text and the page is
+    marked exactly there — mid-paragraph, mid-word after a hyphen. A page with no text of its own
+    (a blank verso) is marked right after the previous page.
+    """
+    by_id: dict[str, tuple[_Page, etree._Element]] = {}
+    for page in pages.values():
+        for node in page.root.iter():
+            if isinstance(node.tag, str) and node.get("id"):
+                by_id.setdefault(node.get("id"), (page, node))
+    searched_from: dict[int, int] = {}
+    markers: list[_Marker] = []
+    for opening in layout.page_openings():
+        found = by_id.get(opening.anchor) if opening.anchor else None
+        if found is not None and etree.QName(found[1]).localname in _NO_MARKER_INSIDE:
+            found = None
+        if found is None:
+            if markers:
+                markers.append(_Marker(opening.label, markers[-1].page, None))
+            continue
+        page, element = found
+        text, _ = _flat_text(element)
+        offset = _locate(text, opening.text or "", searched_from.get(id(element), 0))
+        searched_from[id(element)] = offset + 1
+        markers.append(_Marker(opening.label, page, element, offset))
+    return markers
+
+
+def _flat_text(element: etree._Element) -> tuple[str, list[tuple[etree._Element, str, int]]]:
+    """The element's text, whitespace collapsed and lower-cased for matching, and for each of its
+    characters the text node (element, "text" or "tail") and index it came from."""
+    out: list[str] = []
+    origin: list[tuple[etree._Element, str, int]] = []
+    for event, node in etree.iterwalk(element, events=("start", "end")):
+        if not isinstance(node.tag, str):
+            continue
+        kind = "text" if event == "start" else "tail"
+        if kind == "tail" and node is element:
+            break
+        raw = getattr(node, kind) or ""
+        for index, character in enumerate(raw):
+            if character.isspace():
+                if out and out[-1] == " ":
+                    continue
+                character = " "
+            out.append(character.lower())
+            origin.append((node, kind, index))
+    return "".join(out), origin
+
+
+def _locate(text: str, words: str, start: int) -> int:
+    """Where `words` (the page's first words) begin in `text`, searching from `start`; 0 when
+    they cannot be found (a page starting with generated text)."""
+    words = " ".join(words.split()).lower()
+    for length in (40, 15, 6):
+        needle = words[:length]
+        if needle:
+            found = text.find(needle, start)
+            if found >= 0:
+                return found
+    return 0
+
+
+def _insert_markers(markers: list[_Marker], pages: dict[str, _Page]) -> None:
+    """Put `<span epub:type="pagebreak">` markers into the pages' trees.
+
+    Markers are inserted from the last to the first, so inserting one never moves the text
+    positions the others were found at.
+    """
+    placed: dict[str, etree._Element] = {}
+    for index in sorted(range(len(markers)), key=lambda i: i, reverse=True):
+        marker = markers[index]
+        if marker.element is None:
+            continue
+        element = marker.element
+        if marker.page.uid == "nav":  # the nav was rendered again: find the element afresh
+            element = _find_id(pages["nav"].root, element.get("id"))
+            if element is None:
+                continue
+        span = _marker_span(marker.label)
+        _, origin = _flat_text(element)
+        if marker.offset and marker.offset < len(origin):
+            node, kind, at = origin[marker.offset]
+            raw = getattr(node, kind)
+            setattr(node, kind, raw[:at])
+            span.tail = raw[at:]
+            if kind == "text":
+                node.insert(0, span)
+            else:
+                node.addnext(span)
+        else:
+            span.tail = element.text
+            element.text = None
+            element.insert(0, span)
+        placed[marker.label] = span
+    previous: etree._Element | None = None
+    for marker in markers:
+        if marker.label in placed:
+            previous = placed[marker.label]
+        elif previous is not None:  # no text of its own: right after the page before
+            span = _marker_span(marker.label)
+            span.tail = previous.tail
+            previous.tail = None
+            previous.addnext(span)
+            previous = span
+
+
+def _marker_span(label: str) -> etree._Element:
+    return etree.Element(f"{{{XHTML_NS}}}span", {
+        EPUB_TYPE: "pagebreak", "role": "doc-pagebreak", "id": _page_id(label),
+        "aria-label": label})
+
+
+def _find_id(root: etree._Element, wanted: str | None) -> etree._Element | None:
+    return next((n for n in root.iter() if isinstance(n.tag, str) and n.get("id") == wanted), None)
+
+
+def _finish_pages(pages: dict[str, _Page], image_names: dict[str, str]) -> None:
+    """Make each page stand on its own in the EPUB.
+
+    Essays link to each other and to their notes by book-wide ids (`#id`); in the EPUB those ids
+    live in different files, so each `#id` becomes `file.xhtml#id`. Notes get their EPUB
+    semantics, every `lang` gets its `xml:lang`, and images point into `images/`.
+    """
+    owner: dict[str, str] = {}
+    for page in pages.values():
+        for node in page.root.iter():
+            if isinstance(node.tag, str) and node.get("id"):
+                owner.setdefault(node.get("id"), page.file_name)
+    for page in pages.values():
+        for node in page.root.iter():
+            if not isinstance(node.tag, str):
+                continue
+            if node.get("lang") and not node.get(XML_LANG):
+                node.set(XML_LANG, node.get("lang"))
+            tag = etree.QName(node).localname
+            classes = (node.get("class") or "").split()
+            if tag == "a":
+                href = node.get("href", "")
+                target = owner.get(href[1:]) if href.startswith("#") else None
+                if target is not None and target != page.file_name:
+                    node.set("href", target if href[1:] == Path(target).stem else target + href)
+                if "footnote-ref" in classes:
+                    node.set(EPUB_TYPE, "noteref")
+                    node.set("role", "doc-noteref")
+                elif "footnote-backref" in classes:
+                    node.set("role", "doc-backlink")
+            elif tag == "img" and node.get("src", "") in image_names:
+                node.set("src", image_names[node.get("src")])
+
+
+        for section in page.root.iter(f"{{{XHTML_NS}}}section"):
+            if section.get(EPUB_TYPE) == "endnotes":
+                _notes_as_asides(section)
+
+
+def _notes_as_asides(section: etree._Element) -> None:
+    """Turn an essay's list of notes into `<aside epub:type="footnote">` notes.
+
+    Apple Books and Kobo show such notes in a pop-up when their call is tapped; other readers
+    show them at the end of the essay, each starting with its number, which links back to the
+    call. (The list form's `epub:type="endnote"` is deprecated in EPUB 3.3.)
+    """
+    for notes in section.findall(f"{{{XHTML_NS}}}ol"):
+        start = int(notes.get("start", "1"))
+        for number, item in enumerate(notes.findall(f"{{{XHTML_NS}}}li"), start=start):
+            aside = etree.Element(f"{{{XHTML_NS}}}aside", {
+                "id": item.get("id", ""), EPUB_TYPE: "footnote", "role": "doc-footnote",
+                "class": "note"})
+            aside.text = item.text
+            for child in list(item):
+                aside.append(child)
+            back = next((a for a in aside.iter(f"{{{XHTML_NS}}}a")
+                         if "footnote-backref" in (a.get("class") or "")), None)
+            link = etree.Element(f"{{{XHTML_NS}}}a", {"class": "note-number", "role": "doc-backlink"})
+            link.text = f"{number}."
+            link.tail = " "
+            if back is not None:
+                link.set("href", back.get("href"))
+                _remove_keeping_text(back)
+            first = aside.find(f"{{{XHTML_NS}}}p")
+            holder = first if first is not None else aside
+            link.tail += holder.text.lstrip() if holder.text else ""
+            holder.text = None
+            holder.insert(0, link)
+            notes.addprevious(aside)
+        section.remove(notes)
+
+
+def _remove_keeping_text(node: etree._Element) -> None:
+    """Remove an element; the text after it stays (without the no-break space before it)."""
+    parent = node.getparent()
+    previous = node.getprevious()
+    tail = node.tail or ""
+    if previous is not None:
+        previous.tail = (previous.tail or "").rstrip("\u00a0 ") + tail
+    else:
+        parent.text = (parent.text or "").rstrip("\u00a0 ") + tail
+    parent.remove(node)
+
+
+class _PackageWriter(epub.EpubWriter):
+    """ebooklib's writer, with the book's language on the package element (`xml:lang`), which
+    accessibility checkers (DAISY Ace: epub-lang) require and ebooklib 0.20 leaves out."""
+
+    def _write_opf_file(self, root) -> None:
+        root.set(XML_LANG, self.book.language)
+        super()._write_opf_file(root)
+
+
+def _describe(ebook: epub.EpubBook, rendered: RenderedBook, project: Project,
+              has_page_list: bool) -> None:
+    """The package metadata: who, what, when, rights, and accessibility."""
+    book = rendered.book
+    meta = book.meta
     ebook.set_identifier(meta.epub_identifier())
     ebook.set_title(meta.title)
     ebook.set_language(meta.language)
+    if text_direction(meta.language):
+        ebook.set_direction("rtl")
     for number, name in enumerate(meta.authors, start=1):
         ebook.add_author(name, role="aut", uid=f"author{number}")
     for number, name in enumerate(meta.editors, start=1):
@@ -133,62 +455,48 @@ def write_epub(
         ebook.add_metadata("DC", "description", meta.description)
     for keyword in meta.keywords:
         ebook.add_metadata("DC", "subject", keyword)
-    if meta.isbn_print:
-        ebook.add_metadata("DC", "source", "urn:isbn:" + re.sub(r"[\s-]", "", meta.isbn_print))
-    _accessibility_metadata(ebook, rendered)
-
-    ebook.set_cover(cover_name, cover.data, create_page=False)
-    for name, path in stylesheets:
-        ebook.add_item(epub.EpubItem(uid=f"css-{Path(name).stem}", file_name=name,
-                                     media_type="text/css", content=path.read_bytes()))
-    for font in theme.fonts():
-        media_type = _FONT_TYPES.get(font.suffix.lower())
-        if media_type:
-            ebook.add_item(epub.EpubItem(uid=f"font-{_xml_id(font.stem)}", file_name=f"fonts/{font.name}",
-                                         media_type=media_type, content=font.read_bytes()))
-    for source, name in images.items():
-        ebook.add_item(epub.EpubItem(uid=f"img-{_xml_id(Path(name).stem)}", file_name=name,
-                                     media_type=_IMAGE_TYPES[source.suffix.lower()],
-                                     content=source.read_bytes()))
-    spine = []
-    for item in pages:
-        doc = epub.EpubItem(uid=item.uid, file_name=item.file_name, media_type=XHTML,
-                            content=item.xhtml)
-        if item.uid == "nav":
-            doc.properties = ["nav"]
-        ebook.add_item(doc)
-        spine.append(doc)
-    ebook.spine = spine
-    ebook.toc = _ncx_toc(rendered, files)
-    ebook.add_item(epub.EpubNcx())
-
-    buffer = io.BytesIO()
-    writer = _PackageWriter(buffer, ebook, {
-        "epub3_landmark": False,
-        "epub3_pages": False,
-        "play_order": {"enabled": False, "start_from": 1},
-        "mtime": project.source_date.astimezone(dt.timezone.utc),
-    })
-    writer.process()
-    writer.write()
-    with atomic_output(target) as temporary:
-        temporary.write_bytes(_normalized_zip(buffer.getvalue(), project.source_date))
-    return target
+    if has_page_list:
+        source = ("urn:isbn:" + re.sub(r"[\s-]", "", meta.isbn_print) if meta.isbn_print
+                  else f"{meta.title}, print edition ({book.print.trim})")
+        ebook.add_metadata("DC", "source", source)
+        ebook.add_metadata(None, "meta", source, {"property": "pageBreakSource"})
+    _accessibility_metadata(ebook, rendered, project, has_page_list)
 
 
-class _PackageWriter(epub.EpubWriter):
-    """ebooklib's writer, with the book's language on the package element (`xml:lang`), which
-    accessibility checkers (DAISY Ace: epub-lang) require and ebooklib 0.20 leaves out."""
+def _accessibility_metadata(ebook: epub.EpubBook, rendered: RenderedBook, project: Project,
+                            has_page_list: bool) -> None:
+    """Schema.org discoverability metadata (EPUB Accessibility 1.1), claiming only what we do."""
+    settings = project.config.epub
+    images = [path for essay in rendered.essays() for path in essay.images]
 
-    def _write_opf_file(self, root) -> None:
-        root.set("{http://www.w3.org/XML/1998/namespace}lang", self.book.language)
-        super()._write_opf_file(root)
+    def meta(prop: str, value: str) -> None:
+        ebook.add_metadata(None, "meta", value, {"property": prop})
 
-
-def _essay_page(page, essay: RenderedEssay, files: dict[str, str], *, in_part: bool) -> _Page:
-    title = essay.title_text
-    return page(essay.id, files[essay.id], title, "essay.html.j2", "essay-page", "bodymatter",
-                essay=essay, in_part=in_part, body_start=False)
+    meta("schema:accessMode", "textual")
+    if images:
+        meta("schema:accessMode", "visual")
+    meta("schema:accessModeSufficient", "textual")
+    features = ["structuralNavigation", "tableOfContents", "readingOrder",
+                "displayTransformability"]
+    if images:
+        features.append("alternativeText")
+    if has_page_list:
+        features += ["pageNavigation", "printPageNumbers"]
+    for feature in features:
+        meta("schema:accessibilityFeature", feature)
+    meta("schema:accessibilityHazard", "none")
+    summary = settings.accessibility_summary or (
+        "This publication is reflowable text with a navigable table of contents, a heading for "
+        "every part and essay, linked notes"
+        + (", described images" if images else "")
+        + (" and the page numbers of the print edition" if has_page_list else "") + ".")
+    meta("schema:accessibilitySummary", summary)
+    if settings.conforms_to:
+        meta("dcterms:conformsTo", settings.conforms_to)
+        meta("a11y:certifiedBy", settings.certified_by)
+    elif settings.exemption:
+        meta("dcterms:conformsTo", "none")
+        meta("a11y:exemption", settings.exemption)
 
 
 def _file_names(rendered: RenderedBook) -> dict[str, str]:
@@ -202,62 +510,18 @@ def _file_names(rendered: RenderedBook) -> dict[str, str]:
     return names
 
 
-def _image_names(rendered: RenderedBook, project: Project) -> dict[Path, str]:
-    """Give every image the essays use a unique name under `images/`."""
+def _image_names(prepared: dict[Path, PreparedImage]) -> dict[Path, str]:
+    """Give every image a unique name under `images/`, with the suffix of its real format."""
     names: dict[Path, str] = {}
     used: set[str] = {"cover"}
-    for essay in rendered.essays():
-        for path in essay.images:
-            if path in names:
-                continue
-            stem = re.sub(r"[^A-Za-z0-9_-]+", "-", path.stem).strip("-") or "image"
-            candidate, number = stem, 2
-            while candidate in used:
-                candidate, number = f"{stem}-{number}", number + 1
-            used.add(candidate)
-            names[path] = f"images/{candidate}{path.suffix.lower()}"
+    for path, image in prepared.items():
+        stem = re.sub(r"[^A-Za-z0-9_-]+", "-", path.stem).strip("-") or "image"
+        candidate, number = stem, 2
+        while candidate in used:
+            candidate, number = f"{stem}-{number}", number + 1
+        used.add(candidate)
+        names[path] = f"images/{candidate}{image.suffix}"
     return names
-
-
-def _link_pages(pages: list[_Page], image_names: dict[str, str]) -> list[_Page]:
-    """Parse every page as XML and point links and images at the right files.
-
-    Essays link to each other and to their notes by book-wide ids (`#id`); in the EPUB those ids
-    live in different files, so each `#id` becomes `file.xhtml#id`.
-    """
-    trees = {}
-    owner: dict[str, str] = {}
-    for item in pages:
-        try:
-            root = etree.fromstring(item.xhtml)
-        except etree.XMLSyntaxError as exc:
-            raise ThemeError(f"the EPUB page {item.file_name} is not well-formed XHTML: {exc}",
-                             hint="check the theme's templates in styles/templates/") from None
-        trees[item.file_name] = root
-        for node in root.iter():
-            if node.get("id"):
-                owner.setdefault(node.get("id"), item.file_name)
-    result = []
-    for item in pages:
-        root = trees[item.file_name]
-        for node in root.iter("{http://www.w3.org/1999/xhtml}a"):
-            href = node.get("href", "")
-            if href.startswith("#"):
-                target = owner.get(href[1:])
-                if target is not None and target != item.file_name:
-                    node.set("href", target if href[1:] == Path(target).stem else target + href)
-            if "footnote-ref" in (node.get("class") or ""):
-                node.set(f"{{{EPUB_NS}}}type", "noteref")
-                node.set("role", "doc-noteref")
-            elif "footnote-backref" in (node.get("class") or ""):
-                node.set("role", "doc-backlink")
-        for node in root.iter("{http://www.w3.org/1999/xhtml}img"):
-            src = node.get("src", "")
-            if src in image_names:
-                node.set("src", image_names[src])
-        result.append(_Page(item.uid, item.file_name, item.title, etree.tostring(
-            root.getroottree(), xml_declaration=True, encoding="utf-8", doctype="<!DOCTYPE html>")))
-    return result
 
 
 def _ncx_toc(rendered: RenderedBook, files: dict[str, str]) -> list:
@@ -273,26 +537,6 @@ def _ncx_toc(rendered: RenderedBook, files: dict[str, str]) -> list:
     return toc
 
 
-def _accessibility_metadata(ebook: epub.EpubBook, rendered: RenderedBook) -> None:
-    """Schema.org discoverability metadata (EPUB Accessibility 1.1), claiming only what we do."""
-    has_images = any(e.images for e in rendered.essays())
-
-    def meta(prop: str, value: str) -> None:
-        ebook.add_metadata(None, "meta", value, {"property": f"schema:{prop}"})
-
-    meta("accessMode", "textual")
-    if has_images:
-        meta("accessMode", "visual")
-    meta("accessModeSufficient", "textual")
-    for feature in ("structuralNavigation", "tableOfContents", "readingOrder",
-                    "displayTransformability"):
-        meta("accessibilityFeature", feature)
-    meta("accessibilityHazard", "none")
-    meta("accessibilitySummary",
-         "Reflowable text with a navigable table of contents, headings for every part and "
-         "essay, and linked notes.")
-
-
 def _xml_id(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_-]+", "-", text).strip("-") or "x"
 
@@ -305,8 +549,7 @@ def _normalized_zip(data: bytes, when: dt.datetime) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as target:
         names = source.namelist()
-        order = ["mimetype"] + [n for n in names if n != "mimetype"]
-        for name in order:
+        for name in ["mimetype"] + [n for n in names if n != "mimetype"]:
             info = zipfile.ZipInfo(name, date_time=date_time)
             info.external_attr = 0o644 << 16
             if name == "mimetype":

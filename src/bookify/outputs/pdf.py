@@ -1,16 +1,24 @@
 """The print edition: the whole book laid out by WeasyPrint as one document, written as a PDF.
 
 Laying out the book as one document is what makes the contents' page numbers
-(`target-counter()`), the running heads and the PDF outline true to the pages.
+(`target-counter()`), the running heads and the PDF outline true to the pages. The layout is
+also the source of the EPUB's print page numbers, so a build lays the book out once and both
+outputs read the same `PrintLayout`.
 """
 
 from __future__ import annotations
 
+import functools
+import subprocess
+import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pydyf
+from fontTools.ttLib import TTFont
 from weasyprint.document import Document
+from weasyprint.formatting_structure import boxes
 
 from ..compose import compose_book_html
 from ..diagnostics import Diagnostics
@@ -18,30 +26,176 @@ from ..fsutil import atomic_output
 from ..model import RenderedBook
 from ..project import Project
 from ..themes import Theme
+from .epub_assets import characters_of
 from .weasy import ProgressCallback, render_document
+
+#: The label of the pages before the half title (the cover and its blank verso).
+COVER_LABEL = "Cover"
 
 
 @dataclass(frozen=True, slots=True)
-class PdfResult:
-    path: Path
-    pages: int
+class PrintLayout:
+    """The print edition's pages, and the folio printed (or implied) on each."""
+
+    document: Document
+    #: Index of the half title, where lower-case roman folios start (i), if there is one.
+    front_start: int | None
+    #: Index of the first page of the text, where arabic folios start (1).
+    body_start: int | None
+
+    @property
+    def pages(self) -> int:
+        return len(self.document.pages)
+
+    def label(self, index: int) -> str:
+        """The folio of page `index` as printed: "Cover", "iv", "17"."""
+        if self.body_start is not None and index >= self.body_start:
+            return str(index - self.body_start + 1)
+        if self.front_start is not None and index >= self.front_start:
+            return to_roman(index - self.front_start + 1)
+        return COVER_LABEL
+
+    def page_openings(self) -> Iterator[PageOpening]:
+        """Where each page after the cover begins: the first text laid out on it (running heads
+        and folios aside) and the nearest element with an id around that text."""
+        for index, page in enumerate(self.document.pages):
+            label = self.label(index)
+            if label == COVER_LABEL:
+                continue
+            found = _first_text(page._page_box, None)
+            if found is None:
+                yield PageOpening(label, None, None)
+            else:
+                yield PageOpening(label, found[0], " ".join(found[1].split()))
 
 
-def write_pdf(
+@dataclass(frozen=True, slots=True)
+class PageOpening:
+    """The start of a printed page: its folio, and the first words on it inside `anchor`."""
+
+    label: str
+    anchor: str | None
+    text: str | None
+
+
+def _first_text(box, anchor: str | None) -> tuple[str | None, str] | None:
+    """Depth-first: the first visible text of the page body, and its nearest id."""
+    if isinstance(box, boxes.MarginBox):
+        return None
+    element = getattr(box, "element", None)
+    tag = getattr(box, "element_tag", "") or ""
+    if "::" in tag and tag.split("::")[-1] in ("marker", "before", "after", "footnote-call"):
+        return None
+    if element is not None and not isinstance(box, boxes.TextBox) and element.get("id"):
+        anchor = element.get("id")
+    if isinstance(box, boxes.TextBox):
+        return (anchor, box.text) if box.text.strip() else None
+    for child in getattr(box, "children", None) or ():
+        found = _first_text(child, anchor)
+        if found is not None:
+            return found
+    return None
+
+
+def lay_out_book(
     rendered: RenderedBook,
     theme: Theme,
     project: Project,
-    target: Path,
     diagnostics: Diagnostics,
     progress: ProgressCallback | None = None,
-) -> PdfResult:
-    """Lay out the book and write it to `target` (atomically)."""
+) -> PrintLayout:
+    """Lay out the whole print edition."""
+    check_font_coverage(rendered, theme, diagnostics)
     html = compose_book_html(rendered, theme, project, body_class="print")
     document = lay_out(html, theme, project, diagnostics, progress)
-    labels = _page_labels(document, rendered)
+
+    def first_page_with(anchor: str) -> int | None:
+        return next((i for i, page in enumerate(document.pages) if anchor in page.anchors), None)
+
+    return PrintLayout(document, first_page_with("half-title"),
+                       first_page_with(rendered.contents[0].id))
+
+
+def check_font_coverage(rendered: RenderedBook, theme: Theme, diagnostics: Diagnostics) -> None:
+    """Say which characters the theme's fonts cannot set, and which no font here can.
+
+    WeasyPrint quietly sets a character the book's typeface lacks in some system font (so the
+    PDF differs between machines), and one that no font has as an empty box.
+    """
+    characters = set(characters_of(_book_text(rendered)))
+    covered: set[int] = set()
+    for font in theme.fonts():
+        with TTFont(font, lazy=True) as face:
+            covered.update(face.getBestCmap())
+    missing = sorted(c for c in characters
+                     if ord(c) not in covered and unicodedata.category(c) not in _INVISIBLE)
+    if not missing:
+        return
+    nowhere = [c for c in missing if not _system_font_has(c)]
+    elsewhere = [c for c in missing if c not in nowhere]
+    if elsewhere:
+        diagnostics.notice(
+            f"{len(elsewhere)} characters are not in the theme's fonts and are set in a system "
+            f"font: {_sample(elsewhere)}")
+    if nowhere:
+        diagnostics.warn(
+            f"no font on this machine has {len(nowhere)} characters of the book, which would "
+            f"print as empty boxes: {_sample(nowhere)}",
+            hint="install a font for that script (for Chinese, Japanese and Korean: "
+            "apt-get install fonts-noto-cjk), or add one with @font-face in styles/print.css",
+        )
+
+
+#: Character categories that draw nothing (spaces, controls, format marks).
+_INVISIBLE = {"Cc", "Cf", "Zs", "Zl", "Zp"}
+
+
+def _book_text(rendered: RenderedBook) -> Iterator[str]:
+    meta = rendered.book.meta
+    yield from (x for x in (meta.title, meta.subtitle, meta.publisher, meta.copyright,
+                            meta.rights, *meta.authors, *meta.editors) if x)
+    for entry in rendered.contents:
+        yield entry.title_html
+    for essay in rendered.essays():
+        yield from (essay.title_html, essay.subtitle_html or "", essay.epigraph_html or "",
+                    essay.epigraph_source_html or "", essay.credit_html or "", essay.body_html,
+                    essay.notes_html, *essay.essay.authors, *essay.essay.translators)
+
+
+def _system_font_has(character: str) -> bool:
+    """Whether fontconfig (which WeasyPrint falls back through) knows a font with `character`."""
+    covered = _system_coverage()
+    return covered is None or any(low <= ord(character) <= high for low, high in covered)
+
+
+@functools.cache
+def _system_coverage() -> tuple[tuple[int, int], ...] | None:
+    """The code point ranges the machine's fonts cover, read once from `fc-list`."""
+    try:
+        listing = subprocess.run(["fc-list", "--format", "%{charset}\n"], capture_output=True,
+                                 text=True, timeout=60, check=True).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None  # cannot tell; do not cry wolf
+    ranges = set()
+    for item in listing.split():
+        low, _, high = item.partition("-")
+        try:
+            ranges.add((int(low, 16), int(high or low, 16)))
+        except ValueError:
+            continue
+    return tuple(sorted(ranges))
+
+
+def _sample(characters: list[str]) -> str:
+    shown = " ".join(characters[:24])
+    return shown + (" …" if len(characters) > 24 else "")
+
+
+def write_pdf(layout: PrintLayout, target: Path) -> Path:
+    """Write the laid-out book to `target` (atomically), with page labels matching the folios."""
     with atomic_output(target) as temporary:
-        document.write_pdf(temporary, finisher=labels)
-    return PdfResult(path=target, pages=len(document.pages))
+        layout.document.write_pdf(temporary, finisher=lambda _doc, pdf: _add_page_labels(layout, pdf))
+    return target
 
 
 def lay_out(
@@ -63,25 +217,22 @@ def lay_out(
     )
 
 
-def _page_labels(document, rendered: RenderedBook):
-    """A finisher giving the PDF page labels that match the printed folios.
+def _add_page_labels(layout: PrintLayout, pdf: pydyf.PDF) -> None:
+    """PDF page labels, so viewers show "iii" or "12" for a page, as printed."""
+    ranges = [0, pydyf.Dictionary({"P": pydyf.String(COVER_LABEL)})]
+    if layout.front_start is not None:
+        ranges += [layout.front_start, pydyf.Dictionary({"S": "/r"})]
+    if layout.body_start is not None:
+        ranges += [layout.body_start, pydyf.Dictionary({"S": "/D"})]
+    pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": pydyf.Array(ranges)})
 
-    PDF viewers then show "iii" or "12" for a page, as printed, instead of its position: the cover
-    pages are labelled "Cover", the front matter in lower-case roman from the half title (i), the
-    text in arabic from its first page (1).
-    """
-    def first_page_with(anchor: str) -> int | None:
-        return next((i for i, page in enumerate(document.pages) if anchor in page.anchors), None)
 
-    front = first_page_with("half-title")
-    body = first_page_with(rendered.contents[0].id)
-
-    def finish(_document, pdf: pydyf.PDF) -> None:
-        ranges = [0, pydyf.Dictionary({"P": pydyf.String("Cover")})]
-        if front is not None:
-            ranges += [front, pydyf.Dictionary({"S": "/r"})]
-        if body is not None:
-            ranges += [body, pydyf.Dictionary({"S": "/D"})]
-        pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": pydyf.Array(ranges)})
-
-    return finish
+def to_roman(number: int) -> str:
+    """Lower-case roman numerals, as front matter is folioed: 4 → 'iv'."""
+    numerals = [(1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
+                (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]
+    text = ""
+    for value, letters in numerals:
+        while number >= value:
+            text, number = text + letters, number - value
+    return text

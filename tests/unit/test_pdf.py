@@ -1,0 +1,49 @@
+"""outputs/pdf.py without WeasyPrint: folio labels and the font coverage check."""
+
+from __future__ import annotations
+
+import pytest
+
+from bookify.diagnostics import Diagnostics
+from bookify.outputs import pdf
+from bookify.themes import Theme, BUILTIN_THEMES
+
+from .helpers import essay, rendered, write_project
+
+
+@pytest.mark.parametrize("number, roman", [(1, "i"), (4, "iv"), (9, "ix"), (14, "xiv"), (40, "xl")])
+def test_roman_folios(number: int, roman: str) -> None:
+    assert pdf.to_roman(number) == roman
+
+
+def coverage(tmp_path, text: str, system: tuple | None) -> Diagnostics:
+    root = write_project(tmp_path, files={"manuscripts/a.md": essay("A", text)})
+    book, _ = rendered(root)
+    theme = Theme("classic", BUILTIN_THEMES / "classic", None)
+    diagnostics = Diagnostics()
+    pdf._system_coverage.cache_clear()
+    original = pdf._system_coverage
+    pdf._system_coverage = lambda: system  # type: ignore[assignment]
+    try:
+        pdf.check_font_coverage(book, theme, diagnostics)
+    finally:
+        pdf._system_coverage = original
+    return diagnostics
+
+
+def test_text_the_theme_covers_is_quiet(tmp_path) -> None:
+    assert coverage(tmp_path, "Café, naïve — “Æs Triplex” … Ἀθῆναι, Москва.\n", ()).items == []
+
+
+def test_characters_no_font_has_are_a_warning(tmp_path) -> None:
+    diagnostics = coverage(tmp_path, "雨の図書館\n", ())
+    (warning,) = diagnostics.warnings
+    assert "would print as empty boxes" in warning.message and "雨" in warning.message
+    assert "fonts-noto-cjk" in warning.hint
+
+
+def test_characters_a_system_font_has_are_a_notice(tmp_path) -> None:
+    diagnostics = coverage(tmp_path, "שלום\n", ((0x590, 0x5FF),))
+    assert not diagnostics.warnings
+    (notice,) = diagnostics.items
+    assert "set in a system font" in notice.message and "ש" in notice.message
