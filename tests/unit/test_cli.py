@@ -312,3 +312,19 @@ def test_epub_of_a_book_with_no_break_spaces_in_titles(tmp_path):
     )
     result = run("build", "--project", root, "--format", "epub", "-q")
     assert result.exit_code == 0, result.stderr
+
+
+def test_strict_turns_warnings_into_errors_and_writes_nothing(tmp_path):
+    from .helpers import PNG
+
+    root = write_project(tmp_path, files={
+        "manuscripts/a.md": essay("A", "![](dot.png)\n"),
+        "manuscripts/dot.png": PNG,
+    })
+    result = run("build", "--project", root, "--format", "html", "--strict")
+    assert result.exit_code == 1
+    assert "warning: manuscripts/a.md:4: image 'dot.png' has no alt text" in result.stderr
+    assert "error: 1 warning and --strict: nothing was written" in result.stderr
+    assert not (root / "build").exists()
+    relaxed = run("build", "--project", root, "--format", "html")
+    assert relaxed.exit_code == 0 and (root / "build" / "html" / "index.html").is_file()
