@@ -14,8 +14,9 @@ from pathlib import Path
 from .config import PartEntry
 from .diagnostics import Diagnostics
 from .errors import BookifyError, ConfigError, Location, ManuscriptError
-from .manuscript import Manuscript, read_manuscript
-from .model import Book, Essay, Part
+from .contributors import CONTRIBUTORS_FILE, Roster, load_roster
+from .manuscript import Manuscript, read_manuscript, split_front_matter
+from .model import BackMatter, Book, Essay, Part
 from .project import Project, key_line
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
@@ -31,7 +32,8 @@ def slugify(text: str) -> str:
 #: Ids of the pages bookify makes itself; an essay never takes one of them.
 RESERVED_IDS = frozenset({
     "cover", "half-title", "title-page", "copyright", "contents", "contents-title", "nav", "toc",
-    "toc-title", "landmarks",
+    "toc-title", "landmarks", "contributors", "contributors-title", "credits", "credits-title",
+    "author-index", "author-index-title", "page-list",
 })
 
 
@@ -62,13 +64,14 @@ def assemble_book(project: Project, diagnostics: Diagnostics) -> Book:
         key=lambda p: p.relative_to(folder).as_posix(),
     )
     ids: dict[str, Path] = {}
+    roster = load_roster(project.root)
 
     def load(path: Path) -> Essay | None:
         manuscript = read_manuscript(path)
         if manuscript.meta.draft:
             diagnostics.notice("left out: marked draft", Location(path))
             return None
-        essay = _essay(manuscript)
+        essay = _essay(manuscript, roster)
         if essay.id in ids and not manuscript.meta.slug:
             # Ids made from file names may meet ("24-of-friendship", "38-of-friendship"):
             # number them in reading order rather than ask the author to rename files.
@@ -108,8 +111,14 @@ def assemble_book(project: Project, diagnostics: Diagnostics) -> Book:
                 while part_id in part_ids:
                     part_id += "-2"
                 part_ids.add(part_id)
+                intro = None
+                if entry.intro:
+                    intro_path = _listed(project, entry.intro, f"contents[{index}].intro", listed)
+                    intro = split_front_matter(intro_path,
+                                               intro_path.read_text(encoding="utf-8"))[1]
                 if essays:
-                    contents.append(Part(id=part_id, title=entry.part, essays=tuple(essays)))
+                    contents.append(Part(id=part_id, title=entry.part, essays=tuple(essays),
+                                         intro=intro))
             else:
                 path = _listed(project, entry, f"contents[{index}]", listed)
                 if (essay := load(path)) is not None:
@@ -142,13 +151,39 @@ def assemble_book(project: Project, diagnostics: Diagnostics) -> Book:
                 location,
                 "give the cover image's path relative to the project folder",
             )
-    return Book(
+    book = Book(
         meta=meta,
         print=config.print,
         contents=tuple(contents),
         cover_image=cover,
         slug=slugify(meta.title) or "book",
+        roster=roster,
     )
+    wanted = config.back_matter
+    automatic = roster.source is not None
+    back = BackMatter(
+        contributors=automatic if wanted.contributors is None else wanted.contributors,
+        credits=automatic if wanted.credits is None else wanted.credits,
+        author_index=automatic if wanted.author_index is None else wanted.author_index,
+    )
+    book = dataclasses.replace(book, back_matter=back)
+    if back.contributors:
+        _warn_missing_bios(book, diagnostics)
+    return book
+
+
+def _warn_missing_bios(book: Book, diagnostics: Diagnostics) -> None:
+    """The contributors page needs a bio for everyone who wrote or translated an essay."""
+    names = dict.fromkeys(n for e in book.essays() for n in (*e.authors, *e.translators))
+    missing = [n for n in names if not book.person(n).bio]
+    if missing:
+        where = book.roster.source or book.meta.title
+        diagnostics.warn(
+            f"no bio for {len(missing)} contributor{'s' if len(missing) > 1 else ''}: "
+            + ", ".join(missing),
+            Location(book.roster.source) if book.roster.source else Location(),
+            f"add them to {CONTRIBUTORS_FILE} with a bio" if where else None,
+        )
 
 
 def _is_draft(path: Path) -> bool:
@@ -187,8 +222,12 @@ def _line_of(path: Path, needle: str) -> int | None:
     return None
 
 
-def _essay(manuscript: Manuscript) -> Essay:
+def _essay(manuscript: Manuscript, roster: Roster) -> Essay:
     meta = manuscript.meta
+
+    def names(references: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple((roster.resolve(r).name if roster.resolve(r) else r) for r in references)
+
     essay_id = _safe_id(slugify(meta.slug)) if meta.slug and slugify(meta.slug) else (
         essay_id_for(manuscript.path))
     return Essay(
@@ -197,11 +236,17 @@ def _essay(manuscript: Manuscript) -> Essay:
         title=manuscript.title,
         subtitle=meta.subtitle,
         short_title=meta.short_title,
-        authors=meta.author_names,
-        translators=meta.translator_names,
+        authors=names(meta.author_names),
+        translators=names(meta.translator_names),
         epigraph=meta.epigraph,
         epigraph_source=meta.epigraph_source,
         credit=meta.credit,
+        year=str(meta.year) if meta.year is not None else (
+            str(meta.date) if meta.date is not None else None),
+        collection=meta.collection,
+        source_note=meta.source,
+        license=meta.license,
+        copyright=meta.copyright,
         lang=meta.lang,
         markdown=manuscript.body,
         body_line=manuscript.body_line,

@@ -7,6 +7,8 @@ The CLI and the preview call `build`; nothing else strings stages together.
 
 from __future__ import annotations
 
+import dataclasses
+import difflib
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -17,7 +19,7 @@ from .assemble import assemble_book
 from .diagnostics import Diagnostics
 from .errors import BookifyError
 from .markdown import render_book
-from .model import RenderedBook
+from .model import BackMatter, RenderedBook
 from .project import Project
 from .themes import load_theme
 
@@ -48,6 +50,9 @@ class Progress:
     def stage(self, name: str) -> None:
         """A stage starts (for example "Laying out pages")."""
 
+    def essays(self, done: int, total: int) -> None:
+        """`done` of `total` essays have been converted."""
+
     def pages(self, count: int) -> None:
         """WeasyPrint has laid out `count` pages so far."""
 
@@ -62,11 +67,14 @@ def build(
     progress: Progress | None = None,
     diagnostics: Diagnostics | None = None,
     strict: bool = False,
+    essay: str | None = None,
 ) -> BuildResult:
     """Build the requested outputs of `project` into `output_dir` (default: the project's).
 
     With `strict`, any warning (an image without alt text, a dead link…) stops the build before
     an output is written, for publishing pipelines that must not ship a flawed book.
+    With `essay` (an essay's id), only a proof PDF of that essay is made, in the book's styles,
+    for sending to its contributor: `<output_dir>/proofs/<id>.pdf`.
     """
     from .outputs.epub import write_epub
     from .outputs.html import write_html
@@ -81,7 +89,7 @@ def build(
     book = assemble_book(project, diagnostics)
     theme = load_theme(project)
     progress.stage("Converting essays")
-    rendered = render_book(book, project, diagnostics)
+    rendered = render_book(book, project, diagnostics, progress.essays)
     if strict and diagnostics.warnings:
         count = len(diagnostics.warnings)
         raise BookifyError(
@@ -89,6 +97,18 @@ def build(
             hint="fix the warnings above, or build without --strict",
         )
     result = BuildResult(rendered=rendered, diagnostics=diagnostics)
+    if essay is not None:
+        proof = _proof_of(rendered, essay)
+        result.rendered = proof
+        progress.stage("Laying out pages")
+        started = time.perf_counter()
+        layout = lay_out_book(proof, theme, project, diagnostics, progress.pages, proof=True)
+        target = output_dir / "proofs" / f"{essay}.pdf"
+        write_pdf(layout, target)
+        artifact = Artifact("pdf", target, layout.pages, time.perf_counter() - started)
+        result.artifacts.append(artifact)
+        progress.done(artifact)
+        return result
 
     layout = None
     page_list = "epub" in formats and project.config.epub.page_list
@@ -121,3 +141,15 @@ def build(
     return result
 
 
+def _proof_of(rendered: RenderedBook, essay_id: str) -> RenderedBook:
+    """The rendered book cut down to one essay, for a contributor's proof."""
+    essays = {e.id: e for e in rendered.essays()}
+    if essay_id not in essays:
+        close = difflib.get_close_matches(essay_id, essays, n=1)
+        raise BookifyError(
+            f"no essay with the id '{essay_id}'",
+            hint=(f"did you mean '{close[0]}'? " if close else "")
+            + "an essay's id is its file name without a leading number, or its 'slug:'",
+        )
+    book = dataclasses.replace(rendered.book, back_matter=BackMatter())
+    return dataclasses.replace(rendered, book=book, contents=(essays[essay_id],), people=())

@@ -43,12 +43,14 @@ def main() -> None:
               help="Outputs to build: pdf, epub, html (comma-separated). Default: [build] formats.")
 @click.option("--output", "output_dir", type=click.Path(path_type=Path),
               help="Write the outputs here instead of the project's build/ folder.")
+@click.option("--essay", metavar="ID",
+              help="Make only a proof PDF of this essay (build/proofs/ID.pdf), for its contributor.")
 @click.option("--strict", is_flag=True,
               help="Treat warnings (missing alt text, dead links…) as errors; write nothing.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
 @click.option("--debug", is_flag=True, help="Show a traceback for internal errors.")
-def build_command(project_dir: Path, formats, output_dir: Path | None, strict: bool,
-                  quiet: bool, debug: bool) -> None:
+def build_command(project_dir: Path, formats, output_dir: Path | None, essay: str | None,
+                  strict: bool, quiet: bool, debug: bool) -> None:
     """Build the book: build/<title>.pdf and build/<title>.epub.
 
     Example: bookify build --format pdf --output proofs/
@@ -58,7 +60,7 @@ def build_command(project_dir: Path, formats, output_dir: Path | None, strict: b
     try:
         project = load_project(project_dir)
         result = build(project, formats, output_dir.resolve() if output_dir else None,
-                       reporter, diagnostics, strict=strict)
+                       reporter, diagnostics, strict=strict, essay=essay)
     except BookifyError as error:
         for item in diagnostics.items:
             reporter.diagnostic(item)

@@ -22,17 +22,20 @@ def template_context(
     """What every template may use. `href(id)` links to a division by its id in this output."""
     book = rendered.book
     meta = book.meta
-    people = list(meta.authors) or list(meta.editors)
+    credited = list(meta.authors) or list(meta.editors)
     title_text = meta.title + (f": {meta.subtitle}" if meta.subtitle else "")
     byline = f"{' and '.join(meta.authors)}" if meta.authors else (
         f"edited by {' and '.join(meta.editors)}" if meta.editors else "")
     return {
         "book": book,
         "contents": rendered.contents,
+        "all_essays": list(rendered.essays()),
+        "people": rendered.people,
+        "back_pages": back_pages(rendered),
         "title_html": rendered.title_html,
         "subtitle_html": rendered.subtitle_html,
         "title_text": meta.title,
-        "people": people,
+        "credited_names": credited,
         "show_bylines": book.is_anthology,
         "href": href,
         "cover_src": cover_src,
@@ -42,6 +45,15 @@ def template_context(
     }
 
 
+def back_pages(rendered: RenderedBook) -> list[tuple[str, str]]:
+    """The generated pages after the essays, as (id, title), in order."""
+    back = rendered.book.back_matter
+    pages = [("contributors", "Contributors", back.contributors),
+             ("credits", "Credits", back.credits),
+             ("author-index", "Index of Authors", back.author_index)]
+    return [(page_id, title) for page_id, title, wanted in pages if wanted]
+
+
 def compose_book_html(
     rendered: RenderedBook,
     theme: Theme,
@@ -49,6 +61,7 @@ def compose_book_html(
     *,
     body_class: str = "",
     stylesheet_hrefs: tuple[str, ...] = (),
+    proof: bool = False,
 ) -> str:
     """The whole book as one HTML document, linking divisions by `#id`.
 
@@ -64,4 +77,4 @@ def compose_book_html(
     else:
         classes.append("page-openers")
     return theme.render("book.html.j2", body_class=" ".join(c for c in classes if c),
-                        stylesheet_hrefs=stylesheet_hrefs, **context)
+                        stylesheet_hrefs=stylesheet_hrefs, proof=proof, **context)

@@ -131,6 +131,14 @@ class BookSection(_Section):
     """The book's authors. An anthology usually names editors instead."""
     editors: list[str] = []
     """The book's editors, credited as "Edited by" on the cover and title page."""
+    translators: list[str] = []
+    """Who translated the book, credited on the title page (essay translators go in essays)."""
+    illustrators: list[str] = []
+    """Who illustrated the book, credited on the title page."""
+    foreword_by: list[str] = []
+    """Authors of the foreword, credited on the title page ("With a foreword by")."""
+    introduction_by: list[str] = []
+    """Authors of the introduction, credited on the title page."""
     language: str = "en"
     """The book's main language, a BCP 47 tag: drives hyphenation and the EPUB's language."""
     identifier: str | None = None
@@ -180,6 +188,8 @@ class PartEntry(_Section):
     """The part's title, printed on its part page and in the contents."""
     essays: list[str] = Field(min_length=1)
     """Manuscript paths (relative to `manuscripts/`) in reading order."""
+    intro: str | None = None
+    """A Markdown file (relative to `manuscripts/`) whose text is set on the part's page."""
 
 
 class PrintSection(_Section):
@@ -189,6 +199,9 @@ class PrintSection(_Section):
     """Trim size: a name (`5x8`, `5.5x8.5`, `6x9`, `a5`, …) or `WIDTHxHEIGHT` with a unit."""
     recto_openers: StrictBool = True
     """Start every essay and part on a right-hand page, leaving a blank verso where needed."""
+    running_heads: Literal["auto", "author-title", "book-title"] = "auto"
+    """Verso running head: the essay's author (`author-title`) or the book's title
+    (`book-title`); `auto` chooses by whether the essays have different authors."""
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
@@ -231,6 +244,18 @@ class EpubSection(_Section):
         return self
 
 
+class BackMatterSection(_Section):
+    """`[back_matter]`: the pages bookify makes after the essays. Each is made automatically
+    when the project has a contributors file; `true` or `false` decides."""
+
+    contributors: StrictBool | None = None
+    """A "Contributors" page: each author's bio and essays (with their pages in print)."""
+    credits: StrictBool | None = None
+    """A "Credits" page: each essay's source, first publication, copyright or licence."""
+    author_index: StrictBool | None = None
+    """An index of authors: each author's essays, with page numbers in print."""
+
+
 class ThemeSection(_Section):
     """`[theme]`: which built-in theme to start from (`styles/` then overrides it)."""
 
@@ -265,6 +290,7 @@ class ProjectConfig(_Section):
     book: BookSection
     print: PrintSection = PrintSection()
     epub: EpubSection = EpubSection()
+    back_matter: BackMatterSection = BackMatterSection()
     theme: ThemeSection = ThemeSection()
     build: BuildSection = BuildSection()
 
@@ -396,7 +422,8 @@ def find_key_line(text: str, loc: tuple[Any, ...]) -> int | None:
     lines = text.splitlines()
 
     def header(dotted: str) -> int | None:
-        pattern = re.compile(rf"^\s*\[\[?\s*{re.escape(dotted)}\s*\]\]?\s*(#.*)?$")
+        pattern = re.compile(
+            rf"^\s*\[\[?\s*[\"']?{re.escape(dotted)}[\"']?\s*\]\]?\s*(#.*)?$")
         return next((n for n, line in enumerate(lines) if pattern.match(line)), None)
 
     found = header(".".join(names))

@@ -35,16 +35,21 @@ class Reporter(Progress):
         self._stop_bar()
         if self.quiet:
             return
-        if name == "Laying out pages" and self.live:
+        if name in ("Laying out pages", "Converting essays") and self.live:
+            unit = "pages" if name == "Laying out pages" else "essays"
             self._bar = RichProgress(
                 TextColumn("{task.description}"), BarColumn(bar_width=None),
-                TextColumn("{task.completed} pages"), TimeElapsedColumn(),
+                TextColumn("{task.completed} " + unit), TimeElapsedColumn(),
                 console=self.out, transient=True,
             )
             self._task = self._bar.add_task(name, total=None)
             self._bar.start()
         else:
             self.out.print(f"{name}…")
+
+    def essays(self, done: int, total: int) -> None:
+        if self._bar is not None and self._task is not None:
+            self._bar.update(self._task, completed=done, total=total)
 
     def pages(self, count: int) -> None:
         self._pages = count

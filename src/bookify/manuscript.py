@@ -57,6 +57,8 @@ class EssayMeta(BaseModel):
     """The collection the essay first appeared in."""
     license: str | None = None
     """The essay's licence or copyright status."""
+    copyright: str | None = None
+    """The essay's copyright line, for example "© 1998 Jane Doe"."""
     note: str | None = None
     """An editor's note about this text."""
     lang: str | None = None
@@ -105,7 +107,7 @@ def read_manuscript(path: Path) -> Manuscript:
             f"not UTF-8 text (byte {exc.start})", Location(path), "save the file as UTF-8"
         ) from None
     text = text.replace("\r\n", "\n")
-    front_text, body, body_line = _split_front_matter(path, text)
+    front_text, body, body_line = split_front_matter(path, text)
     data = _parse_yaml(path, front_text) if front_text is not None else {}
     meta = _validate(path, data, front_text or "")
     if meta.author is not None and meta.authors is not None:
@@ -120,7 +122,8 @@ def read_manuscript(path: Path) -> Manuscript:
     return Manuscript(path=path, meta=meta, title=title, body=body, body_line=body_line)
 
 
-def _split_front_matter(path: Path, text: str) -> tuple[str | None, str, int]:
+def split_front_matter(path: Path, text: str) -> tuple[str | None, str, int]:
+    """(front matter text or None, body, the body's first line number)."""
     lines = text.split("\n")
     if not lines or lines[0].strip() != "---":
         return None, text, 1

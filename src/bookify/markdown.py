@@ -9,7 +9,9 @@ images checked and turned into figures, footnotes split out, headings collected.
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from xml.sax.saxutils import escape as xml_escape
 from pathlib import Path
@@ -30,6 +32,7 @@ from .model import (
     RenderedBook,
     RenderedEssay,
     RenderedPart,
+    RenderedPerson,
 )
 from .project import Project
 
@@ -72,12 +75,23 @@ ALLOWED_ATTRIBUTES = {
 VOID_ELEMENTS = {"br", "hr", "img", "col", "wbr"}
 
 
-def render_book(book: Book, project: Project, diagnostics: Diagnostics) -> RenderedBook:
-    """Render every essay's Markdown, then resolve links between essays."""
+def render_book(
+    book: Book,
+    project: Project,
+    diagnostics: Diagnostics,
+    progress: Callable[[int, int], None] | None = None,
+) -> RenderedBook:
+    """Render every essay's Markdown, then resolve links between essays.
+
+    `progress(done, total)` is called after each essay, for a progress display.
+    """
     converter = _Converter(project, diagnostics)
     drafts: dict[Path, _Draft] = {}
-    for essay in book.essays():
+    essays = list(book.essays())
+    for number, essay in enumerate(essays, start=1):
         drafts[essay.source.resolve()] = converter.convert(essay)
+        if progress:
+            progress(number, len(essays))
     for draft in drafts.values():
         _resolve_links(draft, drafts, diagnostics)
 
@@ -94,17 +108,46 @@ def render_book(book: Book, project: Project, diagnostics: Diagnostics) -> Rende
                     title_html=title_html,
                     title_text=_text(title_html),
                     essays=tuple(rendered(e) for e in entry.essays),
+                    intro_html=converter.html(entry.intro) if entry.intro else None,
                 )
             )
         else:
             contents.append(rendered(entry))
     subtitle = book.meta.subtitle
-    return RenderedBook(
+    result = RenderedBook(
         book=book,
         title_html=converter.inline(book.meta.title),
         subtitle_html=converter.inline(subtitle) if subtitle else None,
         contents=tuple(contents),
     )
+    if book.back_matter.contributors or book.back_matter.author_index:
+        result = dataclasses.replace(result, people=_people(result, converter))
+    return result
+
+
+def _people(rendered: RenderedBook, converter: _Converter) -> tuple[RenderedPerson, ...]:
+    """Every author and translator, sorted by sort name, with their essays in reading order."""
+    book = rendered.book
+    essays = list(rendered.essays())
+    names = dict.fromkeys(n for e in essays for n in (*e.essay.authors, *e.essay.translators))
+    people = []
+    used: set[str] = set()
+    root = converter.project.root.resolve()
+    for name in names:
+        person = book.person(name)
+        anchor = "contributor-" + (slugify(person.id) or "x")
+        while anchor in used:
+            anchor += "-2"
+        used.add(anchor)
+        people.append(RenderedPerson(
+            id=anchor,
+            contributor=person,
+            bio_html=converter.html(person.bio) if person.bio else None,
+            essays=tuple(e for e in essays if name in e.essay.authors),
+            translated=tuple(e for e in essays if name in e.essay.translators),
+            photo_src=(person.photo.relative_to(root).as_posix() if person.photo else None),
+        ))
+    return tuple(sorted(people, key=lambda p: p.contributor.sort_name.casefold()))
 
 
 def _text(fragment: str) -> str:
@@ -127,6 +170,7 @@ class _Draft:
     epigraph_html: str | None
     epigraph_source_html: str | None
     credit_html: str | None
+    inlines: dict[str, str]
 
     def finish(self) -> RenderedEssay:
         text = self.body.text_content()
@@ -138,6 +182,10 @@ class _Draft:
             epigraph_html=self.epigraph_html,
             epigraph_source_html=self.epigraph_source_html,
             credit_html=self.credit_html,
+            collection_html=self.inlines.get("collection"),
+            copyright_html=self.inlines.get("copyright"),
+            license_html=self.inlines.get("license"),
+            source_html=self.inlines.get("source_note"),
             body_html=_serialize_children(self.body),
             notes_html=_serialize_children(self.notes) if self.notes is not None else "",
             headings=self.headings,
@@ -207,6 +255,8 @@ class _Converter:
             epigraph_html=epigraph,
             epigraph_source_html=self.inline(essay.epigraph_source) if essay.epigraph_source else None,
             credit_html=self.inline(essay.credit) if essay.credit else None,
+            inlines={key: self.inline(getattr(essay, key)) for key in
+                     ("collection", "copyright", "license", "source_note") if getattr(essay, key)},
         )
 
     def _headings(self, essay: Essay, root: etree._Element, prefix: str) -> tuple[Heading, ...]:

@@ -11,6 +11,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .config import BookSection, PrintSection
+from .contributors import Contributor, Roster, default_sort_name
+
+
+@dataclass(frozen=True, slots=True)
+class BackMatter:
+    """The generated pages after the essays."""
+
+    contributors: bool = False
+    credits: bool = False
+    author_index: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +39,12 @@ class Essay:
     epigraph: str | None
     epigraph_source: str | None
     credit: str | None
+    #: Where the text comes from and on what terms (for the credits page).
+    year: str | None
+    collection: str | None
+    source_note: str | None
+    license: str | None
+    copyright: str | None
     #: The essay's language when it differs from the book's, else None.
     lang: str | None
     markdown: str
@@ -43,6 +59,8 @@ class Part:
     id: str
     title: str
     essays: tuple[Essay, ...]
+    #: Markdown set on the part's page under its title, or None.
+    intro: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +75,10 @@ class Book:
     cover_image: Path | None
     #: The slug output files are named after (`build/<slug>.pdf`).
     slug: str
+    #: Everyone the contributors file describes (bios, sort names).
+    roster: Roster = Roster()
+    #: Which generated back-matter pages the book has.
+    back_matter: BackMatter = BackMatter()
 
     def essays(self) -> Iterator[Essay]:
         """Every essay in reading order, parts flattened."""
@@ -82,6 +104,17 @@ class Book:
             set(e.authors) - set(self.meta.authors) for e in self.essays()
         )
 
+    @property
+    def author_running_heads(self) -> bool:
+        """Whether versos carry the essay's author (else the book's title)."""
+        choice = self.print.running_heads
+        return self.is_anthology if choice == "auto" else choice == "author-title"
+
+    def person(self, name: str) -> Contributor:
+        """The contributor called `name`: from the roster, or a bare name with no bio."""
+        return self.roster.resolve(name) or Contributor(
+            id=name, name=name, sort_name=default_sort_name(name), bio=None, photo=None, links=())
+
 
 @dataclass(frozen=True, slots=True)
 class Heading:
@@ -104,6 +137,11 @@ class RenderedEssay:
     epigraph_html: str | None
     epigraph_source_html: str | None
     credit_html: str | None
+    #: The credit details (collection, copyright, licence, source) with smart punctuation.
+    collection_html: str | None
+    copyright_html: str | None
+    license_html: str | None
+    source_html: str | None
     #: The body: a sequence of block elements; every id in it is prefixed with the essay's id.
     body_html: str
     #: Footnotes: the body of the notes list, or "" when the essay has none.
@@ -126,10 +164,26 @@ class RenderedPart:
     title_html: str
     title_text: str
     essays: tuple[RenderedEssay, ...]
+    intro_html: str | None = None
 
     @property
     def id(self) -> str:
         return self.part.id
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedPerson:
+    """A contributor for the contributors page and the index: bio rendered, essays in order."""
+
+    #: The anchor of their entry on the contributors page.
+    id: str
+    contributor: Contributor
+    bio_html: str | None
+    essays: tuple[RenderedEssay, ...]
+    #: The essays they translated.
+    translated: tuple[RenderedEssay, ...] = ()
+    #: Their portrait as a path relative to the project (how templates refer to it), or None.
+    photo_src: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +194,8 @@ class RenderedBook:
     title_html: str
     subtitle_html: str | None
     contents: tuple[RenderedEssay | RenderedPart, ...]
+    #: Contributors in sort order, for the contributors page and the author index.
+    people: tuple[RenderedPerson, ...] = ()
 
     def essays(self) -> Iterator[RenderedEssay]:
         for entry in self.contents:

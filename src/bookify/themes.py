@@ -17,6 +17,7 @@ from importlib import resources
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 
 from .errors import Location, ThemeError
 from .markdown import text_direction
@@ -58,6 +59,7 @@ class Theme:
         )
         env.filters["join_names"] = join_names
         env.filters["direction"] = text_direction
+        env.filters["sentence"] = sentence
         return env
 
     def render(self, template: str, **context: object) -> str:
@@ -82,6 +84,15 @@ def join_names(names: list[str] | tuple[str, ...], conjunction: str = "and") -> 
     if len(names) <= 2:
         return f" {conjunction} ".join(names)
     return ", ".join(names[:-1]) + f" {conjunction} " + names[-1]
+
+
+def sentence(text: str) -> str:
+    """End a phrase with a full stop unless it already ends with punctuation (HTML stays HTML)."""
+    markup = isinstance(text, Markup)
+    plain = str(text).rstrip()
+    ends = plain[-1:] if not plain.endswith("</i>") and not plain.endswith("</em>") else ""
+    result = plain if ends in (".", "!", "?", "…") else plain + "."
+    return Markup(result) if markup else result
 
 
 def available_themes() -> list[str]:

@@ -76,6 +76,20 @@ def folio(page_text: str) -> str | None:
     return last if ARABIC.match(last) or ROMAN.match(last) else None
 
 
+_LINE_END_HYPHEN = re.compile("\u2010\n")
+_LINE_END_DASH = re.compile(r"(?<=\S)([-\u2013\u2014])\n")
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
+
+
+def reading(text: str) -> str:
+    """Text as a reader reads it across line ends, for comparing printed paragraphs with their
+    source: words hyphenated at a line end joined again, a line ending in a dash joined to the
+    next without a space, whitespace collapsed, curly quotes made straight."""
+    text = normalize_text(text)
+    text = _LINE_END_DASH.sub(r"\1", _LINE_END_HYPHEN.sub("", text))
+    return _SPACES.sub(" ", text).strip().translate(_QUOTES)
+
+
 def starts_with_title(page_text: str, title: str) -> bool:
     """True if the page opens with `title` (possibly set over several lines), as an opener does."""
     lines = page_text.splitlines()
@@ -143,15 +157,40 @@ class PrintedBook:
             start = index + 1
         return found
 
-    def part_page(self, title: str, after: int = 0) -> int:
+    def part_page(self, title: str, after: int = 0, *, intro: bool = False) -> int:
         """0-based index of a part's title page: its title is the only text on it, bar ornaments
-        (lines without a letter). Small caps make the extracted case differ, so compare
-        case-insensitively."""
+        (lines without a letter) and, when the part has an `intro`, the introduction under the
+        title. A part page prints no folio, so an essay titled like the part is not taken for
+        it. Small caps make the extracted case differ, so compare case-insensitively."""
+        wanted = flat(title).casefold()
         for index in range(after, len(self.pages)):
-            words = [line for line in self.pages[index].splitlines() if any(c.isalnum() for c in line)]
-            if flat("\n".join(words)).casefold() == flat(title).casefold():
+            words = flat("\n".join(line for line in self.pages[index].splitlines()
+                                   if any(c.isalnum() for c in line))).casefold()
+            if words == wanted or (intro and words.startswith(wanted + " ")
+                                   and folio(self.pages[index]) is None):
                 return index
         raise AssertionError(f"no part page for {title!r}")
+
+    def part_intro(self, index: int, title: str) -> str:
+        """The text printed under the part title on the part page `index`, hyphenation undone,
+        on one line."""
+        lines = [line for line in self.pages[index].splitlines() if any(c.isalnum() for c in line)]
+        text = reading("\n".join(lines))
+        assert text.casefold().startswith(reading(title).casefold()), (title, text)
+        return text[len(reading(title)):].strip()
+
+    def back_page_openers(self, titles: list[str], after: int) -> list[int]:
+        """0-based index of the first page of each generated back page (Contributors, Credits…),
+        looked for in order after page `after`: a page that opens with the title and carries a
+        folio (a part page has none)."""
+        found, start = [], after + 1
+        for title in titles:
+            index = next((i for i in range(start, len(self.pages))
+                          if starts_with_title(self.pages[i], title) and folio(self.pages[i])), None)
+            assert index is not None, f"no page after page {start} opens with the back page {title!r}"
+            found.append(index)
+            start = index + 1
+        return found
 
     def folios(self) -> dict[int, str]:
         """Printed folio of every page that has one."""

@@ -27,6 +27,9 @@ from .bookcheck import PrintedBook
 REPO = Path(__file__).resolve().parents[2]
 PROJECTS = REPO / "tests" / "projects"
 
+#: The back pages a book may end with: (BackMatter attribute, title as printed), in book order.
+BACK_PAGES = [("contributors", "Contributors"), ("credits", "Credits"), ("author_index", "Index of Authors")]
+
 
 class BuiltBook:
     """One fixture project and the outputs built from it, each format built on first use.
@@ -114,6 +117,19 @@ class BuiltBook:
             if isinstance(entry, RenderedPart):
                 entries.extend((2, essay.title_text) for essay in entry.essays)
         return entries
+
+    @property
+    def back_titles(self) -> list[str]:
+        """Titles of the generated pages after the essays (Contributors, Credits, Index of
+        Authors), in the order the book has them, from the build's [back_matter] choice."""
+        back = self.rendered.book.back_matter
+        return [title for attr, title in BACK_PAGES if getattr(back, attr)]
+
+    @property
+    def outline_structure(self) -> list[tuple[int, str]]:
+        """`structure` followed by the back pages, each at level 1: the PDF outline, the EPUB
+        navigation and the NCX."""
+        return self.structure + [(1, title) for title in self.back_titles]
 
     @property
     def essay_titles(self) -> list[str]:

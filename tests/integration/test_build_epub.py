@@ -32,6 +32,8 @@ from .bookcheck import (
 from .conftest import PROJECTS, BuiltBook, build_project, lazy_project
 
 BOOKS = ["sample_book", "features_book", "minimal_book"]
+#: The back pages' EPUB documents: (file name without .xhtml, title).
+BACK_FILES = [("contributors", "Contributors"), ("credits", "Credits"), ("author-index", "Index of Authors")]
 XHTML_NS = NS["xhtml"]
 EPUB_TYPE = f"{{{NS['epub']}}}type"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -111,8 +113,24 @@ def test_ncx_for_epub2_readers_matches_the_nav(book: BuiltBook) -> None:
             walk(point, level + 1)
 
     walk(ncx.find("ncx:navMap", NS), 1)
-    assert [(level, label) for level, label, _ in entries] == book.structure
+    # Parts and essays in reading order, then the back pages (Contributors…) at the top level.
+    assert [(level, label) for level, label, _ in entries] == book.outline_structure
     assert [src for _, _, src in entries] == [href for _, _, href in epub.toc_entries()]
+    back = entries[len(book.structure):]
+    assert [src for _, _, src in back] == [f"{page_id}.xhtml" for page_id, title in BACK_FILES
+                                          if title in book.back_titles]
+
+
+def test_nav_lists_the_back_pages_after_the_essays(book: BuiltBook) -> None:
+    """The navigation ends with the back pages, each at the top level, each a document of its
+    own that comes after the last essay in the spine."""
+    entries = book.ebook.toc_entries()
+    assert book.nav_titles() == book.outline_structure
+    spine = [item.href for item in book.ebook.spine]
+    back = [href for _, _, href in entries[len(book.structure):]]
+    assert back == [f"{page_id}.xhtml" for page_id, title in BACK_FILES if title in book.back_titles]
+    last_essay = max(spine.index(urldefrag(href)[0]) for _, _, href in entries[:len(book.structure)])
+    assert [spine.index(href) for href in back] == list(range(last_essay + 1, last_essay + 1 + len(back)))
 
 
 def test_minimal_nav_is_in_file_name_order_without_bylines(minimal_book: BuiltBook) -> None:

@@ -11,6 +11,7 @@ from collections import Counter
 import pytest
 from pypdf import PdfReader
 
+from bookify.model import RenderedPart
 from tests.support.pdf import find_pages, fonts, link_targets, metadata, outline, page_sizes, trim_boxes
 
 from .bookcheck import (
@@ -74,10 +75,19 @@ def openers(book: BuiltBook) -> list[int]:
 def part_pages(book: BuiltBook) -> dict[str, int]:
     start = book.printed.contents_pages[-1] + 1
     pages = {}
-    for title in book.part_titles:
-        pages[title] = book.printed.part_page(title, after=start)
-        start = pages[title] + 1
+    for part in book.rendered.contents:
+        if isinstance(part, RenderedPart):
+            pages[part.title_text] = book.printed.part_page(part.title_text, after=start,
+                                                            intro=part.intro_html is not None)
+            start = pages[part.title_text] + 1
     return pages
+
+
+def back_pages(book: BuiltBook) -> dict[str, int]:
+    """The first page (0-based) of each generated back page (Contributors, Credits, Index of
+    Authors), after the last essay's opener."""
+    titles = book.back_titles
+    return dict(zip(titles, book.printed.back_page_openers(titles, after=max(openers(book)))))
 
 
 def first_body_page(book: BuiltBook) -> int:
@@ -88,7 +98,8 @@ def first_body_page(book: BuiltBook) -> int:
 def _essay_ranges(book: BuiltBook) -> dict[str, range]:
     """Physical pages (0-based) each essay occupies: from its opener to the page before the next
     division starts (or the end of the book)."""
-    starts = sorted(list(zip(openers(book), book.essay_titles)) + [(i, None) for i in part_pages(book).values()])
+    starts = sorted(list(zip(openers(book), book.essay_titles))
+                    + [(i, None) for i in [*part_pages(book).values(), *back_pages(book).values()]])
     ranges = {}
     for (start, title), (end, _) in zip(starts, starts[1:] + [(len(book.printed.pages), None)]):
         if title is not None:
@@ -144,18 +155,35 @@ def test_contents_page_numbers_of_parts_are_their_pages(any_book: BuiltBook) -> 
 
 
 def test_contents_entries_link_to_their_pages(any_book: BuiltBook) -> None:
-    """Clicking an entry of the printed contents in the PDF turns to that essay or part."""
+    """Clicking an entry of the printed contents in the PDF turns to that essay, part or back
+    page (Contributors, Credits, Index of Authors)."""
     book = any_book
     contents = set(book.printed.contents_pages)
     targets = {target for source, target in link_targets(book.pdf) if source in contents}
-    assert targets == set(openers(book)) | set(part_pages(book).values())
+    assert targets == set(openers(book)) | set(part_pages(book).values()) | set(back_pages(book).values())
+
+
+def test_contents_end_with_the_back_pages_and_their_folios(any_book: BuiltBook) -> None:
+    """The back pages are the last entries of the printed contents, after every essay and part,
+    each with the folio printed on its first page."""
+    book = any_book
+    if not book.back_titles:
+        pytest.skip("this book has no back pages")
+    titles = [title for _, title in book.structure] + book.back_titles
+    listed = book.printed.contents_numbers(titles, ignore_case=True)[-len(book.back_titles):]
+    printed = [folio(book.printed.pages[index]) for index in back_pages(book).values()]
+    assert [str(n) for n in listed] == printed, list(zip(book.back_titles, listed, printed))
+    contents = flat("\n".join(book.printed.pages[i] for i in book.printed.contents_pages))
+    last = f"{book.back_titles[-1]} {listed[-1]}"
+    assert contents.endswith(f"{last} {folio(book.printed.pages[book.printed.contents_pages[-1]])}"), \
+        f"the contents should end with {last!r}: {contents[-200:]!r}"
 
 
 def test_recto_openers_put_every_essay_and_part_on_a_right_hand_page(any_book: BuiltBook) -> None:
     book = any_book
     if not book.rendered.book.print.recto_openers:
         pytest.skip("recto_openers is off for this book")
-    starts = {**dict(zip(book.essay_titles, openers(book))), **part_pages(book)}
+    starts = {**dict(zip(book.essay_titles, openers(book))), **part_pages(book), **back_pages(book)}
     versos = {title: index + 1 for title, index in starts.items() if (index + 1) % 2 == 0}
     assert not versos, f"opening on a left-hand page (physical page numbers): {versos}"
 
@@ -202,29 +230,38 @@ def test_pdf_page_labels_match_the_printed_folios(any_book: BuiltBook) -> None:
 @pytest.mark.parametrize("book", BOOKS, indirect=True)
 def test_running_heads_name_the_essay_on_rectos_and_its_author_on_versos(book: BuiltBook) -> None:
     """After an essay's opening page, each right-hand page is headed with the essay's (short)
-    title and each left-hand page with its author (in an anthology) or the book's title."""
+    title and each left-hand page with its author (in an anthology) or the book's title. After
+    the first page of a back page (Contributors…), both sides are headed with its own title."""
     rendered = book.rendered
     essays = {e.title_text: e.essay for e in rendered.essays()}
-    wrong = []
+    heads: dict[int, str] = {}
     for title, pages in _essay_ranges(book).items():
         essay = essays[title]
         recto = essay.short_title or title
         verso = " and ".join(essay.authors) if rendered.book.is_anthology and essay.authors else rendered.book.meta.title
-        for index in pages[1:]:
-            lines = book.printed.pages[index].splitlines()
-            if folio(book.printed.pages[index]) is None:
-                continue  # a blank page before the next division
-            want = recto if (index + 1) % 2 else verso
-            if len(lines) < 2 or lines[-2].casefold() != want.casefold():
-                wrong.append((index + 1, lines[-2] if len(lines) > 1 else None, want))
+        heads.update((index, recto if (index + 1) % 2 else verso) for index in pages[1:])
+    starts = sorted(back_pages(book).items(), key=lambda item: item[1])
+    for (title, start), (_, end) in zip(starts, starts[1:] + [(None, len(book.printed.pages))]):
+        heads.update((index, title) for index in range(start + 1, end))
+    assert len(heads) > 0
+    wrong = []
+    for index, want in sorted(heads.items()):
+        lines = book.printed.pages[index].splitlines()
+        if folio(book.printed.pages[index]) is None:
+            continue  # a blank page before the next division
+        if len(lines) < 2 or lines[-2].casefold() != want.casefold():
+            wrong.append((index + 1, lines[-2] if len(lines) > 1 else None, want))
     assert not wrong, f"(page, running head, expected) {wrong}"
+    if book.back_titles:
+        assert any(index > min(back_pages(book).values()) and folio(book.printed.pages[index])
+                   for index in heads), "no back page runs on to a second page to check"
 
 
 def test_blank_pages_carry_no_folio_or_running_head(any_book: BuiltBook) -> None:
     """A page left empty so that the next division opens on a recto is blank: a folio or a
     running head alone on it would look like a printing fault."""
     book = any_book
-    starts = set(openers(book)) | set(part_pages(book).values())
+    starts = set(openers(book)) | set(part_pages(book).values()) | set(back_pages(book).values())
     furniture_only = [i + 1 for i, text in enumerate(book.printed.pages)
                       if i not in starts and folio(text) is not None and len(text.splitlines()) <= 2
                       and i > book.printed.contents_pages[-1]]
@@ -240,12 +277,14 @@ def test_features_outline_lists_parts_and_essays_in_reading_order(features_book:
 
 
 def test_outline_matches_the_book_and_points_at_the_openers(any_book: BuiltBook) -> None:
-    """Parts at level 1 with their essays at level 2, essays outside parts at level 1, nothing
-    else (no section headings, no notes), each bookmark on the page where its division starts."""
+    """Parts at level 1 with their essays at level 2, essays outside parts at level 1, then the
+    back pages (Contributors, Credits, Index of Authors) at level 1, nothing else (no section
+    headings, no notes, no contributor names), each bookmark on the page where its division
+    starts."""
     book = any_book
     entries = outline(book.pdf)
-    assert [(e.level, e.title) for e in entries] == book.structure
-    starts = dict(zip(book.essay_titles, openers(book))) | part_pages(book)
+    assert [(e.level, e.title) for e in entries] == book.outline_structure
+    starts = dict(zip(book.essay_titles, openers(book))) | part_pages(book) | back_pages(book)
     assert [e.page_index + 1 for e in entries] == [starts[e.title] + 1 for e in entries]
 
 

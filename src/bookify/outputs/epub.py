@@ -22,13 +22,13 @@ from pathlib import Path
 from ebooklib import epub
 from lxml import etree
 
-from ..compose import template_context
+from ..compose import back_pages, template_context
 from ..cover import cover_image
 from ..diagnostics import Diagnostics
 from ..errors import ThemeError
 from ..fsutil import atomic_output
 from ..markdown import text_direction
-from ..model import RenderedBook, RenderedEssay, RenderedPart
+from ..model import Book, RenderedBook, RenderedEssay, RenderedPart
 from ..project import Project
 from ..themes import Theme
 from .epub_assets import PreparedImage, characters_of, prepare_image, subset_font
@@ -90,8 +90,9 @@ def write_epub(
             "epub/nav.xhtml.j2", page_list=page_list, **context))
         _insert_markers(markers, pages)
     root = project.root.resolve()
-    prepared = {path: prepare_image(path, settings.image_max_px)
-                for essay in rendered.essays() for path in essay.images}
+    pictures = [path for essay in rendered.essays() for path in essay.images]
+    pictures += [root / p.photo_src for p in rendered.people if p.photo_src]
+    prepared = {path: prepare_image(path, settings.image_max_px) for path in pictures}
     images = _image_names(prepared)
     _finish_pages(pages, {p.relative_to(root).as_posix(): name for p, name in images.items()})
 
@@ -172,6 +173,9 @@ def _render_pages(
             pages.extend(essay_page(essay, True) for essay in entry.essays)
         else:
             pages.append(essay_page(entry, False))
+    for page_id, title in back_pages(rendered):
+        pages.append(page(page_id, files[page_id], title, f"{page_id}.html.j2", "back-page",
+                          "backmatter"))
     return {p.uid: p for p in pages}
 
 
@@ -423,24 +427,7 @@ def _describe(ebook: epub.EpubBook, rendered: RenderedBook, project: Project,
     ebook.set_language(meta.language)
     if text_direction(meta.language):
         ebook.set_direction("rtl")
-    for number, name in enumerate(meta.authors, start=1):
-        ebook.add_author(name, role="aut", uid=f"author{number}")
-    for number, name in enumerate(meta.editors, start=1):
-        ebook.add_author(name, role="edt", uid=f"editor{number}")
-    if not meta.authors and not meta.editors:
-        for number, name in enumerate(book.contributors, start=1):
-            ebook.add_author(name, role="aut", uid=f"author{number}")
-    elif book.is_anthology:
-        for number, name in enumerate(book.contributors, start=1):
-            if name in meta.authors:
-                continue
-            if name in meta.editors:  # the editor also wrote an essay: one person, two roles
-                creator = f"editor{meta.editors.index(name) + 1}"
-            else:
-                creator = f"contributor{number}"
-                ebook.add_metadata("DC", "contributor", name, {"id": creator})
-            ebook.add_metadata(None, "meta", "aut", {
-                "refines": f"#{creator}", "property": "role", "scheme": "marc:relators"})
+    _people_metadata(ebook, book)
     if meta.subtitle:
         ebook.add_metadata("DC", "title", meta.subtitle, {"id": "subtitle"})
         ebook.add_metadata(None, "meta", "subtitle", {"refines": "#subtitle", "property": "title-type"})
@@ -463,11 +450,45 @@ def _describe(ebook: epub.EpubBook, rendered: RenderedBook, project: Project,
     _accessibility_metadata(ebook, rendered, project, has_page_list)
 
 
+def _people_metadata(ebook: epub.EpubBook, book: Book) -> None:
+    """One dc:creator (the book's authors and editors) or dc:contributor (essay authors,
+    translators, foreword writers, illustrators) per person, with every MARC role they had."""
+    meta = book.meta
+    roles: dict[str, list[str]] = {}
+
+    def add(names, role: str) -> None:
+        for name in names:
+            if role not in roles.setdefault(name, []):
+                roles[name].append(role)
+
+    add(meta.authors, "aut")
+    add(meta.editors, "edt")
+    creators = set(roles) or set(book.contributors)
+    add(book.contributors, "aut")
+    add((t for e in book.essays() for t in e.translators), "trl")
+    add(meta.translators, "trl")
+    add(meta.foreword_by, "aui")
+    add(meta.introduction_by, "aui")
+    add(meta.illustrators, "ill")
+    for number, (name, person_roles) in enumerate(roles.items(), start=1):
+        kind = "creator" if name in creators else "contributor"
+        uid = f"{kind}{number}"
+        ebook.add_metadata("DC", kind, name, {"id": uid})
+        for role in person_roles:
+            ebook.add_metadata(None, "meta", role, {
+                "refines": f"#{uid}", "property": "role", "scheme": "marc:relators"})
+        person = book.roster.resolve(name)
+        if person is not None and person.sort_name != name:
+            ebook.add_metadata(None, "meta", person.sort_name,
+                               {"refines": f"#{uid}", "property": "file-as"})
+
+
 def _accessibility_metadata(ebook: epub.EpubBook, rendered: RenderedBook, project: Project,
                             has_page_list: bool) -> None:
     """Schema.org discoverability metadata (EPUB Accessibility 1.1), claiming only what we do."""
     settings = project.config.epub
     images = [path for essay in rendered.essays() for path in essay.images]
+    images += [p.photo_src for p in rendered.people if p.photo_src]
 
     def meta(prop: str, value: str) -> None:
         ebook.add_metadata(None, "meta", value, {"property": prop})
@@ -501,7 +522,8 @@ def _accessibility_metadata(ebook: epub.EpubBook, rendered: RenderedBook, projec
 
 def _file_names(rendered: RenderedBook) -> dict[str, str]:
     """Map every division id to its XHTML file name."""
-    names = {}
+    names = {page_id: f"{page_id}.xhtml" for page_id, _ in back_pages(rendered)}
+    names["credits"] = "credits.xhtml"  # the copyright page links here when there are credits
     for entry in rendered.contents:
         names[entry.id] = f"{entry.id}.xhtml"
         if isinstance(entry, RenderedPart):
@@ -534,6 +556,8 @@ def _ncx_toc(rendered: RenderedBook, files: dict[str, str]) -> list:
             toc.append((section, links))
         else:
             toc.append(epub.Link(files[entry.id], entry.title_text, f"ncx-{entry.id}"))
+    toc.extend(epub.Link(files[page_id], title, f"ncx-{page_id}")
+               for page_id, title in back_pages(rendered))
     return toc
 
 

@@ -28,6 +28,7 @@ def write_html(
     images = {path for essay in rendered.essays() for path in essay.images}
     if rendered.book.cover_image:
         images.add(rendered.book.cover_image)
+    images.update(root / person.photo_src for person in rendered.people if person.photo_src)
     for path in images:
         _copy(path, folder / path.relative_to(root))
     hrefs = tuple("book.css" if s.parent != theme.root else s.name

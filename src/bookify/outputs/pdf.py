@@ -103,10 +103,11 @@ def lay_out_book(
     project: Project,
     diagnostics: Diagnostics,
     progress: ProgressCallback | None = None,
+    proof: bool = False,
 ) -> PrintLayout:
-    """Lay out the whole print edition."""
+    """Lay out the whole print edition (with `proof`, only its text: no cover or front matter)."""
     check_font_coverage(rendered, theme, diagnostics)
-    html = compose_book_html(rendered, theme, project, body_class="print")
+    html = compose_book_html(rendered, theme, project, body_class="print", proof=proof)
     document = lay_out(html, theme, project, diagnostics, progress)
 
     def first_page_with(anchor: str) -> int | None:
