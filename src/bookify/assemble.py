@@ -33,7 +33,7 @@ def slugify(text: str) -> str:
 RESERVED_IDS = frozenset({
     "cover", "half-title", "title-page", "copyright", "contents", "contents-title", "nav", "toc",
     "toc-title", "landmarks", "contributors", "contributors-title", "credits", "credits-title",
-    "author-index", "author-index-title", "page-list",
+    "author-index", "author-index-title", "page-list", "dedication", "epigraph",
 })
 
 

@@ -159,6 +159,12 @@ class BookSection(_Section):
     """The rights statement or licence, printed on the copyright page and in the EPUB."""
     description: str | None = None
     """A blurb, for the EPUB's and PDF's metadata."""
+    dedication: str | None = None
+    """A dedication, set on its own page after the copyright page (Markdown)."""
+    epigraph: str | None = None
+    """An epigraph for the whole book, on its own page before the contents (Markdown)."""
+    epigraph_source: str | None = None
+    """Who or what the book's epigraph is from."""
     keywords: list[str] = []
     """Subjects and keywords, for the EPUB's and PDF's metadata."""
     cover: str | None = None

@@ -114,11 +114,15 @@ def render_book(
         else:
             contents.append(rendered(entry))
     subtitle = book.meta.subtitle
+    meta = book.meta
     result = RenderedBook(
         book=book,
-        title_html=converter.inline(book.meta.title),
+        title_html=converter.inline(meta.title),
         subtitle_html=converter.inline(subtitle) if subtitle else None,
         contents=tuple(contents),
+        dedication_html=converter.html(meta.dedication) if meta.dedication else None,
+        epigraph_html=converter.html(meta.epigraph) if meta.epigraph else None,
+        epigraph_source_html=converter.inline(meta.epigraph_source) if meta.epigraph_source else None,
     )
     if book.back_matter.contributors or book.back_matter.author_index:
         result = dataclasses.replace(result, people=_people(result, converter))

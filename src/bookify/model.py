@@ -196,6 +196,10 @@ class RenderedBook:
     contents: tuple[RenderedEssay | RenderedPart, ...]
     #: Contributors in sort order, for the contributors page and the author index.
     people: tuple[RenderedPerson, ...] = ()
+    #: The book's dedication and epigraph pages, rendered, or None.
+    dedication_html: str | None = None
+    epigraph_html: str | None = None
+    epigraph_source_html: str | None = None
 
     def essays(self) -> Iterator[RenderedEssay]:
         for entry in self.contents:

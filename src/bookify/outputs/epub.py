@@ -159,6 +159,10 @@ def _render_pages(
              "title-page-page", "frontmatter"),
         page("copyright", "copyright.xhtml", "Copyright", "copyright.html.j2",
              "copyright-page-page", "frontmatter"),
+        *([page("dedication", "dedication.xhtml", "Dedication", "dedication.html.j2",
+                "dedication-page", "frontmatter")] if rendered.dedication_html else []),
+        *([page("epigraph", "epigraph.xhtml", "Epigraph", "book-epigraph.html.j2",
+                "epigraph-page", "frontmatter")] if rendered.epigraph_html else []),
         _parse("nav.xhtml", "nav", theme.render("epub/nav.xhtml.j2", page_list=[], **context)),
     ]
 
