@@ -20,6 +20,9 @@ from .diagnostics import Diagnostics
 from .errors import BookifyError
 from .markdown import render_book
 from .model import BackMatter, RenderedBook
+from .outputs.epub import write_epub
+from .outputs.html import write_html
+from .outputs.pdf import lay_out_book, write_pdf
 from .project import Project
 from .themes import load_theme
 
@@ -76,10 +79,6 @@ def build(
     With `essay` (an essay's id), only a proof PDF of that essay is made, in the book's styles,
     for sending to its contributor: `<output_dir>/proofs/<id>.pdf`.
     """
-    from .outputs.epub import write_epub
-    from .outputs.html import write_html
-    from .outputs.pdf import lay_out_book, write_pdf
-
     progress = progress or Progress()
     diagnostics = diagnostics if diagnostics is not None else Diagnostics()
     formats = list(dict.fromkeys(formats or project.config.build.formats))

@@ -29,7 +29,6 @@ class Reporter(Progress):
         self.live = self.out.is_terminal and not quiet
         self._bar: RichProgress | None = None
         self._task = None
-        self._pages = 0
 
     def stage(self, name: str) -> None:
         self._stop_bar()
@@ -52,7 +51,6 @@ class Reporter(Progress):
             self._bar.update(self._task, completed=done, total=total)
 
     def pages(self, count: int) -> None:
-        self._pages = count
         if self._bar is not None and self._task is not None:
             self._bar.update(self._task, completed=count)
 
