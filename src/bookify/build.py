@@ -22,7 +22,7 @@ from .markdown import render_book
 from .model import BackMatter, RenderedBook
 from .outputs.epub import write_epub
 from .outputs.html import write_html
-from .outputs.pdf import lay_out_book, write_pdf
+from .outputs.pdf import check_font_coverage, lay_out_book, write_pdf
 from .project import Project
 from .themes import load_theme
 
@@ -89,6 +89,9 @@ def build(
     theme = load_theme(project)
     progress.stage("Converting essays")
     rendered = render_book(book, project, diagnostics, progress.essays)
+    page_list = "epub" in formats and project.config.epub.page_list
+    if essay is not None or "pdf" in formats or page_list:
+        check_font_coverage(rendered, theme, diagnostics)
     if strict and diagnostics.warnings:
         count = len(diagnostics.warnings)
         raise BookifyError(
@@ -110,7 +113,6 @@ def build(
         return result
 
     layout = None
-    page_list = "epub" in formats and project.config.epub.page_list
     if "pdf" in formats or page_list:
         progress.stage("Laying out pages")
         started = time.perf_counter()

@@ -106,7 +106,6 @@ def lay_out_book(
     proof: bool = False,
 ) -> PrintLayout:
     """Lay out the whole print edition (with `proof`, only its text: no cover or front matter)."""
-    check_font_coverage(rendered, theme, diagnostics)
     html = compose_book_html(rendered, theme, project, body_class="print", proof=proof)
     document = lay_out(html, theme, project, diagnostics, progress)
 
