@@ -177,12 +177,12 @@ def _warn_missing_bios(book: Book, diagnostics: Diagnostics) -> None:
     names = dict.fromkeys(n for e in book.essays() for n in (*e.authors, *e.translators))
     missing = [n for n in names if not book.person(n).bio]
     if missing:
-        where = book.roster.source or book.meta.title
+        source = book.roster.source
         diagnostics.warn(
             f"no bio for {len(missing)} contributor{'s' if len(missing) > 1 else ''}: "
             + ", ".join(missing),
-            Location(book.roster.source) if book.roster.source else Location(),
-            f"add them to {CONTRIBUTORS_FILE} with a bio" if where else None,
+            Location(source),
+            f"add them to {source.name if source else CONTRIBUTORS_FILE} with a bio",
         )
 
 

@@ -8,7 +8,6 @@ Nothing else in bookify reads `bookify.toml`.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 import tomllib
 import uuid
@@ -27,7 +26,7 @@ from pydantic import (
     model_validator,
 )
 
-from .errors import ConfigError, Location
+from .errors import ConfigError, Location, unknown_key_hint
 
 CONFIG_FILE = "bookify.toml"
 
@@ -363,9 +362,7 @@ def _describe(error: dict[str, Any], path: Path, text: str) -> ConfigError:
     kind = error["type"]
     if kind == "extra_forbidden":
         section = _dotted(loc[:-1]) or "the top level"
-        known = _known_keys(loc[:-1])
-        close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
-        hint = f"did you mean '{close[0]}'?" if close else f"known keys: {', '.join(known)}"
+        hint = unknown_key_hint(str(loc[-1]), _known_keys(loc[:-1]))
         if len(loc) == 1 and loc[0] in BookSection.model_fields:
             hint = f"'{loc[0]}' belongs in the [book] table: move it below the [book] line"
         return ConfigError(f"unknown key '{loc[-1]}' in {_section_name(section)}", location, hint)

@@ -7,7 +7,6 @@ their authors by id or by name; `Roster.resolve` turns either into the person.
 
 from __future__ import annotations
 
-import difflib
 import re
 import tomllib
 from dataclasses import dataclass
@@ -17,7 +16,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .config import find_key_line
-from .errors import ConfigError, Location
+from .errors import ConfigError, Location, unknown_key_hint
+from .manuscript import front_matter_line
 
 CONTRIBUTORS_FILE = "contributors.toml"
 CONTRIBUTORS_DIR = "contributors"
@@ -130,10 +130,7 @@ def _from_markdown(root: Path, path: Path) -> Contributor:
         data.setdefault("bio", match[2].strip())
 
     def line_of(loc: tuple) -> int | None:
-        for number, line in enumerate(match[1].split("\n"), start=2):
-            if loc and line.startswith(f"{loc[0]}:"):
-                return number
-        return None
+        return front_matter_line(match[1], str(loc[0])) if loc else None
 
     return _validated(root, path.stem, data, path, line_of)
 
@@ -148,11 +145,9 @@ def _validated(root: Path, key: str, entry: dict, path: Path, line_of) -> Contri
         error = exc.errors()[0]
         loc = tuple(error["loc"])
         if error["type"] == "extra_forbidden":
-            close = difflib.get_close_matches(str(loc[-1]), _ContributorEntry.model_fields, n=1)
             raise ConfigError(
                 f"unknown key '{loc[-1]}' for contributor '{key}'", Location(path, line_of(loc)),
-                f"did you mean '{close[0]}'?" if close else
-                "known keys: " + ", ".join(_ContributorEntry.model_fields)) from None
+                unknown_key_hint(str(loc[-1]), _ContributorEntry.model_fields)) from None
         raise ConfigError(f"contributor '{key}': {'.'.join(map(str, loc))}: {error['msg']}",
                           Location(path, line_of(loc))) from None
     photo = None

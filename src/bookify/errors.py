@@ -7,6 +7,8 @@ the library never prints and a user never sees a traceback for a mistake in thei
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -84,3 +86,10 @@ class RenderError(BookifyError):
     """Laying out or writing an output failed (for example a resource outside the project)."""
 
     exit_code = 5
+
+
+def unknown_key_hint(key: str, known: Iterable[str]) -> str:
+    """The hint for a misspelt key: the nearest known key, or the list of them all."""
+    known = list(known)
+    close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else "known keys: " + ", ".join(known)

@@ -7,7 +7,6 @@ right line of the author's file.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +16,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, StrictBool, ValidationError, field_validator
 
 from .config import check_language
-from .errors import Location, ManuscriptError
+from .errors import Location, ManuscriptError, unknown_key_hint
 
 _FENCE = re.compile(r"^(---|\.\.\.)\s*$")
 
@@ -113,7 +112,7 @@ def read_manuscript(path: Path) -> Manuscript:
     if meta.author is not None and meta.authors is not None:
         raise ManuscriptError(
             "both 'author' and 'authors' are set",
-            Location(path, _key_line(front_text or "", "authors")),
+            Location(path, front_matter_line(front_text or "", "authors")),
             "keep one of them: 'author' for one name, 'authors' for a list",
         )
     title = meta.title
@@ -168,12 +167,10 @@ def _validate(path: Path, data: dict[str, Any], front: str) -> EssayMeta:
         problems = []
         for error in exc.errors():
             key = str(error["loc"][0]) if error["loc"] else ""
-            location = Location(path, _key_line(front, key), key)
+            location = Location(path, front_matter_line(front, key), key)
             if error["type"] == "extra_forbidden":
-                close = difflib.get_close_matches(key, EssayMeta.model_fields, n=1, cutoff=0.6)
-                hint = (f"did you mean '{close[0]}'?" if close else
-                        "known keys: " + ", ".join(EssayMeta.model_fields))
-                problems.append(ManuscriptError(f"unknown front matter key '{key}'", location, hint))
+                problems.append(ManuscriptError(f"unknown front matter key '{key}'", location,
+                                                unknown_key_hint(key, EssayMeta.model_fields)))
             else:
                 message = str(error["msg"]).removeprefix("Value error, ")
                 problems.append(ManuscriptError(f"front matter '{key}': {message}", location,
@@ -191,7 +188,8 @@ _HINTS = {
 }
 
 
-def _key_line(front: str, key: str) -> int | None:
+def front_matter_line(front: str, key: str) -> int | None:
+    """The file line of `key:` in front matter text (line 1 of the file is the opening '---')."""
     pattern = re.compile(rf"^{re.escape(key)}\s*:")
     for number, line in enumerate(front.split("\n")):
         if pattern.match(line):

@@ -12,6 +12,7 @@ the book with a few rules and keeps everything else.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -41,26 +42,25 @@ class Theme:
             sheets.append(self.overrides / f"{medium}.css")
         return [s for s in sheets if s.is_file()]
 
+    def published_stylesheets(self, medium: str) -> list[tuple[str, Path]]:
+        """The stylesheets for `medium` as an ebook or web page ships them: (file name, source).
+        The theme's keep their names; the project's override is published as `book.css`."""
+        return [("book.css" if sheet.parent != self.root else sheet.name, sheet)
+                for sheet in self.stylesheets(medium)]
+
     def fonts(self) -> list[Path]:
         return sorted((self.root / "fonts").glob("*.[ot]tf"))
 
     def environment(self) -> jinja2.Environment:
-        """A Jinja2 environment that finds project templates before the theme's."""
+        """A Jinja2 environment that finds project templates before the theme's.
+
+        One per theme and overrides folder, so each template is compiled once per build, not
+        once per EPUB page.
+        """
         search = [self.root / "templates"]
         if self.overrides is not None and (self.overrides / "templates").is_dir():
             search.insert(0, self.overrides / "templates")
-        env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader([str(p) for p in search]),
-            autoescape=True,
-            undefined=jinja2.StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            keep_trailing_newline=True,
-        )
-        env.filters["join_names"] = join_names
-        env.filters["direction"] = text_direction
-        env.filters["sentence"] = sentence
-        return env
+        return _environment(tuple(str(p) for p in search))
 
     def render(self, template: str, **context: object) -> str:
         """Render one template, turning template mistakes into a `ThemeError`."""
@@ -76,6 +76,22 @@ class Theme:
             raise ThemeError(f"template '{exc.name}' not found in theme '{self.name}'") from None
         except jinja2.UndefinedError as exc:
             raise ThemeError(f"template '{template}': {exc.message}") from None
+
+
+@functools.lru_cache(maxsize=8)
+def _environment(search: tuple[str, ...]) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(list(search)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["join_names"] = join_names
+    env.filters["direction"] = text_direction
+    env.filters["sentence"] = sentence
+    return env
 
 
 def join_names(names: list[str] | tuple[str, ...], conjunction: str = "and") -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -161,6 +162,22 @@ def build_project(root: Path, formats: list[str], output: Path, name: str | None
     """Build `formats` of the project in `root` now, in one `build()` call, into `output`."""
     result = build(load_project(root), formats, output_dir=output)
     return BuiltBook(name or root.name, root, output, {fmt: result for fmt in formats})
+
+
+def build_corpus_book(root: Path, essays: Path, name: str) -> BuiltBook:
+    """Copy the corpus essays (`NN-*.md`) in `essays` into `root`'s manuscripts/, build PDF and
+    EPUB once, and add the build time and page count to the report at the end of the run."""
+    (root / "manuscripts").mkdir(parents=True, exist_ok=True)
+    for source in sorted(essays.glob("[0-9][0-9]-*.md")):
+        shutil.copy2(source, root / "manuscripts" / source.name)
+    started = time.perf_counter()
+    book = build_project(root, ["pdf", "epub"], root / "build", name)
+    seconds = time.perf_counter() - started
+    line = (f"{name}: PDF + EPUB built in {seconds:.1f} s; {book.pages_reported()} pages, "
+            f"{book.rendered.words:,} words")
+    REPORT.append(line)
+    print(line)
+    return book
 
 
 def lazy_project(root: Path, output: Path, name: str | None = None) -> BuiltBook:

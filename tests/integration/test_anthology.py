@@ -12,8 +12,6 @@ project in seven parts.
 from __future__ import annotations
 
 import re
-import shutil
-import time
 import tomllib
 from pathlib import Path
 from urllib.parse import urldefrag
@@ -26,7 +24,7 @@ from tests.support.epub import NS, EpubFile
 from tests.support.pdf import link_targets, outline
 
 from .bookcheck import flat, folio, reading
-from .conftest import REPO, REPORT, BuiltBook, build_project, copy_project
+from .conftest import REPO, BuiltBook, build_corpus_book, build_project, copy_project
 
 XHTML = f"{{{NS['xhtml']}}}"
 BACK_FILES = {"Contributors": "contributors.xhtml", "Credits": "credits.xhtml",
@@ -521,17 +519,8 @@ LARGE_PARTS = 7
 def large_book(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> BuiltBook:
     """tests/projects/anthology-large with the corpus's 49 essays, PDF and EPUB built once."""
     root = copy_project("anthology-large", tmp_path_factory.mktemp("anthology") / "anthology-large")
-    (root / "manuscripts").mkdir(exist_ok=True)
-    for source in sorted((corpus / "anthology-large").glob("[0-9][0-9]-*.md")):
-        shutil.copy2(source, root / "manuscripts" / source.name)
-    started = time.perf_counter()
-    book = build_project(root, ["pdf", "epub"], root / "build", "anthology-large (parts, contributors)")
-    seconds = time.perf_counter() - started
-    line = (f"anthology-large with parts and contributors: PDF + EPUB built in {seconds:.1f} s; "
-            f"{book.pages_reported()} pages, {book.rendered.words:,} words")
-    REPORT.append(line)
-    print(line)
-    return book
+    return build_corpus_book(root, corpus / "anthology-large",
+                             "anthology-large with parts and contributors")
 
 
 def _configured_contents(root: Path) -> list[tuple[int, str]]:

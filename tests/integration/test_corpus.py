@@ -6,8 +6,6 @@ The build time and page count are written to the terminal report ("bookify build
 
 from __future__ import annotations
 
-import shutil
-import time
 from pathlib import Path
 
 import pytest
@@ -15,7 +13,7 @@ import pytest
 from tests.support.pdf import outline
 
 from .bookcheck import folio
-from .conftest import REPORT, BuiltBook, build_project
+from .conftest import BuiltBook, build_corpus_book
 
 pytestmark = pytest.mark.slow
 
@@ -25,19 +23,11 @@ ESSAYS = 49
 @pytest.fixture(scope="module")
 def corpus_book(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> BuiltBook:
     root = tmp_path_factory.mktemp("corpus") / "anthology-large"
-    (root / "manuscripts").mkdir(parents=True)
-    for source in sorted((corpus / "anthology-large").glob("[0-9][0-9]-*.md")):
-        shutil.copy2(source, root / "manuscripts" / source.name)
+    root.mkdir()
     (root / "bookify.toml").write_text(
         '[book]\ntitle = "The Large Anthology"\neditors = ["A. N. Editor"]\n', encoding="utf-8"
     )
-    started = time.perf_counter()
-    book = build_project(root, ["pdf", "epub"], root / "build", "anthology-large")
-    seconds = time.perf_counter() - started
-    pages = book.pages_reported()
-    REPORT.append(f"anthology-large: PDF + EPUB built in {seconds:.1f} s; {pages} pages, "
-                  f"{book.rendered.words:,} words")
-    return book
+    return build_corpus_book(root, corpus / "anthology-large", "anthology-large")
 
 
 def test_every_essay_is_in_the_book(corpus_book: BuiltBook, corpus: Path) -> None:
@@ -85,18 +75,11 @@ SMALL_ESSAYS = 11
 @pytest.fixture(scope="module")
 def small_corpus_book(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> BuiltBook:
     root = tmp_path_factory.mktemp("corpus-small") / "anthology-small"
-    (root / "manuscripts").mkdir(parents=True)
-    for source in sorted((corpus / "anthology-small").glob("[0-9][0-9]-*.md")):
-        shutil.copy2(source, root / "manuscripts" / source.name)
+    root.mkdir()
     (root / "bookify.toml").write_text(
         '[book]\ntitle = "The Small Anthology"\neditors = ["A. N. Editor"]\n', encoding="utf-8"
     )
-    started = time.perf_counter()
-    book = build_project(root, ["pdf", "epub"], root / "build", "anthology-small")
-    seconds = time.perf_counter() - started
-    REPORT.append(f"anthology-small: PDF + EPUB built in {seconds:.1f} s; {book.pages_reported()} pages, "
-                  f"{book.rendered.words:,} words")
-    return book
+    return build_corpus_book(root, corpus / "anthology-small", "anthology-small")
 
 
 def _front_matter_titles(folder: Path) -> list[str]:

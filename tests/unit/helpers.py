@@ -63,14 +63,20 @@ def write_project(
     (root / "bookify.toml").write_text(dedent(toml), encoding="utf-8")
     if files is None:
         files = {"manuscripts/01-a.md": essay("A")}
+    write_files(root, files)
+    (root / "manuscripts").mkdir(exist_ok=True)
+    return root
+
+
+def write_files(root: Path, files: dict[str, str | bytes], *, dedented: bool = False) -> Path:
+    """Write `files` (paths relative to `root`); text is dedented first when `dedented`."""
     for name, content in files.items():
         path = root / name
         path.parent.mkdir(parents=True, exist_ok=True)
         if isinstance(content, bytes):
             path.write_bytes(content)
         else:
-            path.write_text(content, encoding="utf-8")
-    (root / "manuscripts").mkdir(exist_ok=True)
+            path.write_text(dedent(content) if dedented else content, encoding="utf-8")
     return root
 
 

@@ -10,7 +10,7 @@ import pytest
 from bookify.contributors import Contributor, Roster, default_sort_name, load_roster
 from bookify.errors import ConfigError
 
-from .helpers import PNG, dedent
+from .helpers import PNG, write_files
 
 TOML = """
     # The book's contributors.
@@ -28,14 +28,7 @@ TOML = """
 
 
 def write(root: Path, files: dict[str, str | bytes]) -> Path:
-    for name, content in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(dedent(content), encoding="utf-8")
-    return root
+    return write_files(root, files, dedented=True)
 
 
 def roster_error(root: Path, files: dict[str, str | bytes]) -> ConfigError:

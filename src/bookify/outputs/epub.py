@@ -71,11 +71,8 @@ def write_epub(
     files = _file_names(rendered)
     cover = cover_image(rendered, theme, project, diagnostics)
     cover_name = "images/cover" + cover.suffix
-    stylesheets = [("fonts.css", theme.root / "fonts.css")] if settings.embed_fonts else []
-    stylesheets.append(("epub.css", theme.root / "epub.css"))
-    if theme.overrides is not None and (theme.overrides / "epub.css").is_file():
-        stylesheets.append(("book.css", theme.overrides / "epub.css"))
-    stylesheets = [(name, path) for name, path in stylesheets if path.is_file()]
+    stylesheets = [(name, path) for name, path in theme.published_stylesheets("epub")
+                   if settings.embed_fonts or name != "fonts.css"]
 
     context = template_context(rendered, project, lambda target_id: files[target_id], cover_name)
     context["stylesheet_hrefs"] = [name for name, _ in stylesheets]
@@ -281,8 +278,7 @@ def _insert_markers(markers: list[_Marker], pages: dict[str, _Page]) -> None:
     positions the others were found at.
     """
     placed: dict[str, etree._Element] = {}
-    for index in sorted(range(len(markers)), key=lambda i: i, reverse=True):
-        marker = markers[index]
+    for marker in reversed(markers):
         if marker.element is None:
             continue
         element = marker.element
@@ -527,7 +523,6 @@ def _accessibility_metadata(ebook: epub.EpubBook, rendered: RenderedBook, projec
 def _file_names(rendered: RenderedBook) -> dict[str, str]:
     """Map every division id to its XHTML file name."""
     names = {page_id: f"{page_id}.xhtml" for page_id, _ in back_pages(rendered)}
-    names["credits"] = "credits.xhtml"  # the copyright page links here when there are credits
     for entry in rendered.contents:
         names[entry.id] = f"{entry.id}.xhtml"
         if isinstance(entry, RenderedPart):

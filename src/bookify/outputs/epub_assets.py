@@ -225,11 +225,8 @@ def _jpeg(image: Image.Image, original: bytes, target: tuple[int, int] | None, *
     image.info = {}
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=False)
-    data = buffer.getvalue()
-    if unchanged and target is None and not converted:
-        stripped = _strip_jpeg(original)
-        if stripped is not None and len(stripped) <= len(data):
-            data = stripped
+    data = _smaller(buffer.getvalue(), original, _strip_jpeg,
+                    unchanged and target is None and not converted)
     return PreparedImage(data, *_JPEG, image.width, image.height)
 
 
@@ -245,12 +242,19 @@ def _png(image: Image.Image, original: bytes, target: tuple[int, int] | None, *,
         options["transparency"] = transparency
     buffer = io.BytesIO()
     image.save(buffer, "PNG", **options)
-    data = buffer.getvalue()
-    if unchanged and target is None and not converted:
-        stripped = _strip_png(original)
-        if stripped is not None and len(stripped) <= len(data):
-            data = stripped
+    data = _smaller(buffer.getvalue(), original, _strip_png,
+                    unchanged and target is None and not converted)
     return PreparedImage(data, *_PNG, image.width, image.height)
+
+
+def _smaller(encoded: bytes, original: bytes, strip, pixels_unchanged: bool) -> bytes:
+    """The re-encoded image, or the original with only its metadata stripped when the pixels are
+    unchanged and that is no larger."""
+    if pixels_unchanged:
+        stripped = strip(original)
+        if stripped is not None and len(stripped) <= len(encoded):
+            return stripped
+    return encoded
 
 
 def _resize_png(image: Image.Image, target: tuple[int, int]) -> Image.Image:

@@ -20,8 +20,9 @@ def write_html(
 ) -> Path:
     """Write `target` (an index.html) with the theme's screen styles and the book's images."""
     folder = target.parent
-    for sheet in theme.stylesheets("screen") + [theme.root / "epub.css"]:
-        _copy(sheet, folder / ("book.css" if sheet.parent != theme.root else sheet.name))
+    stylesheets = theme.published_stylesheets("screen")
+    for name, sheet in stylesheets + [("epub.css", theme.root / "epub.css")]:  # screen.css imports it
+        _copy(sheet, folder / name)
     for font in theme.fonts():
         _copy(font, folder / "fonts" / font.name)
     root = project.root.resolve()
@@ -31,9 +32,8 @@ def write_html(
     images.update(root / person.photo_src for person in rendered.people if person.photo_src)
     for path in images:
         _copy(path, folder / path.relative_to(root))
-    hrefs = tuple("book.css" if s.parent != theme.root else s.name
-                  for s in theme.stylesheets("screen"))
-    html = compose_book_html(rendered, theme, project, body_class="screen", stylesheet_hrefs=hrefs)
+    html = compose_book_html(rendered, theme, project, body_class="screen",
+                             stylesheet_hrefs=tuple(name for name, _ in stylesheets))
     with atomic_output(target) as temporary:
         temporary.write_text(html, encoding="utf-8")
     return target
