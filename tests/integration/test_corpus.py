@@ -20,14 +20,20 @@ pytestmark = pytest.mark.slow
 ESSAYS = 49
 
 
-@pytest.fixture(scope="module")
-def corpus_book(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> BuiltBook:
-    root = tmp_path_factory.mktemp("corpus") / "anthology-large"
+def plain_anthology(corpus: Path, tmp_path_factory: pytest.TempPathFactory, name: str,
+                    title: str) -> BuiltBook:
+    """A project of the corpus anthology `name` with only a title and an editor, built once."""
+    root = tmp_path_factory.mktemp(name) / name
     root.mkdir()
     (root / "bookify.toml").write_text(
-        '[book]\ntitle = "The Large Anthology"\neditors = ["A. N. Editor"]\n', encoding="utf-8"
+        f'[book]\ntitle = "{title}"\neditors = ["A. N. Editor"]\n', encoding="utf-8"
     )
-    return build_corpus_book(root, corpus / "anthology-large", "anthology-large")
+    return build_corpus_book(root, corpus / name, name)
+
+
+@pytest.fixture(scope="module")
+def corpus_book(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> BuiltBook:
+    return plain_anthology(corpus, tmp_path_factory, "anthology-large", "The Large Anthology")
 
 
 def test_every_essay_is_in_the_book(corpus_book: BuiltBook, corpus: Path) -> None:
@@ -74,12 +80,7 @@ SMALL_ESSAYS = 11
 
 @pytest.fixture(scope="module")
 def small_corpus_book(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> BuiltBook:
-    root = tmp_path_factory.mktemp("corpus-small") / "anthology-small"
-    root.mkdir()
-    (root / "bookify.toml").write_text(
-        '[book]\ntitle = "The Small Anthology"\neditors = ["A. N. Editor"]\n', encoding="utf-8"
-    )
-    return build_corpus_book(root, corpus / "anthology-small", "anthology-small")
+    return plain_anthology(corpus, tmp_path_factory, "anthology-small", "The Small Anthology")
 
 
 def _front_matter_titles(folder: Path) -> list[str]:
