@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -88,6 +89,27 @@ class TrimSize:
 
     def __str__(self) -> str:
         return f"{self.width:g}x{self.height:g}{self.unit}"
+
+
+_LENGTH = re.compile(r"^\d+(\.\d+)?(in|mm|cm|pt)$")
+
+
+def check_length(value: str) -> str:
+    """Accept a CSS length in a print unit: `0.75in`, `18mm`, `1.2cm`, `54pt`."""
+    if not _LENGTH.match(value.strip()):
+        raise ValueError(f"'{value}' is not a length; write a number and a unit, such as "
+                         "'0.75in', '18mm' or '54pt'")
+    return value.strip()
+
+
+def length_pt(value: str) -> float:
+    """A length written as `check_length` accepts it, in points."""
+    match = re.fullmatch(r"(\d+(?:\.\d+)?)(in|mm|cm|pt)", value)
+    assert match, value
+    return float(match[1]) * _POINTS_PER[match[2]]
+
+
+Length = Annotated[str, AfterValidator(check_length)]
 
 
 def _parse_trim(value: Any) -> Any:
@@ -207,6 +229,31 @@ class PrintSection(_Section):
     running_heads: Literal["auto", "author-title", "book-title"] = "auto"
     """Verso running head: the essay's author (`author-title`) or the book's title
     (`book-title`); `auto` chooses by whether the essays have different authors."""
+    editions: list[Literal["print", "digital"]] = ["print", "digital"]
+    """PDF editions to build: `print` (the interior a printer takes: no cover, blank versos
+    kept, bleed and marks if asked) and `digital` (for reading on screen: the cover first, live
+    links, no forced blank pages)."""
+    printer: Literal["kdp", "ingramspark"] = "kdp"
+    """The print-on-demand service whose rules the print edition and cover follow (minimum
+    margins, the gutter by page count, spine width, a blank last page)."""
+    bleed: StrictBool = False
+    """Extend the print edition's pages by 0.125 in beyond the trim at the top, bottom and outside
+    edge, for pictures printed to the edge."""
+    crop_marks: StrictBool = False
+    """Draw crop marks around each page, for a printer's proof (print-on-demand uploads must
+    not have them)."""
+    gutter: Annotated[str, AfterValidator(lambda v: v if v == "auto" else check_length(v))] = "auto"
+    """The inside margin: `auto` takes the theme's, widened to the printer's minimum for the
+    book's page count; or a length such as `0.875in`."""
+    notes: Literal["footnotes", "endnotes", "book-endnotes"] = "footnotes"
+    """Where notes go in print: at the foot of the page (`footnotes`), at the end of each essay
+    (`endnotes`), or gathered before the back matter (`book-endnotes`)."""
+    paper: Literal["white", "cream", "colour", "premium-colour"] = "cream"
+    """The paper the book is printed on; it decides the spine width of the cover wrap."""
+    spine_width: Length | None = None
+    """The spine width from your printer's cover template, instead of the computed one."""
+    cover_wrap: StrictBool = True
+    """Build the print cover (back, spine and front as one PDF) with the print edition."""
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
