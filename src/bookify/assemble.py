@@ -89,6 +89,18 @@ def assemble_book(project: Project, diagnostics: Diagnostics) -> Book:
         ids[essay.id] = path
         return essay
 
+    listed: set[Path] = set()
+    pieces = {}
+    for side, names in (("front", config.front_matter.files), ("back", config.back_matter.files)):
+        loaded = []
+        for number, name in enumerate(names):
+            path = _listed(project, name, f"{side}_matter.files[{number}]", listed)
+            if (piece := load(path)) is not None:
+                role = piece_role(piece)
+                if side == "back" and role == "preamble":
+                    role = "appendix"
+                loaded.append(dataclasses.replace(piece, role=role))
+        pieces[side] = tuple(loaded)
     contents: list[Essay | Part] = []
     if config.contents is None:
         if not available:
@@ -96,9 +108,9 @@ def assemble_book(project: Project, diagnostics: Diagnostics) -> Book:
                 f"{folder.relative_to(project.root)}/ holds no Markdown files",
                 hint="add essays as .md files, one per essay",
             )
-        contents = [e for p in available if (e := load(p)) is not None]
+        contents = [e for p in available
+                    if p.resolve() not in listed and (e := load(p)) is not None]
     else:
-        listed: set[Path] = set()
         part_ids: set[str] = set()
         for index, entry in enumerate(config.contents):
             if isinstance(entry, PartEntry):
@@ -123,16 +135,8 @@ def assemble_book(project: Project, diagnostics: Diagnostics) -> Book:
                 path = _listed(project, entry, f"contents[{index}]", listed)
                 if (essay := load(path)) is not None:
                     contents.append(essay)
-        for path in available:
-            if path.resolve() not in listed:
-                if _is_draft(path):
-                    diagnostics.notice("left out: marked draft", Location(path))
-                    continue
-                diagnostics.warn(
-                    "not in the book: this manuscript is not listed in contents",
-                    Location(path),
-                    "add it to contents in bookify.toml, or mark it 'draft: true'",
-                )
+    if config.contents is not None:
+        _warn_unlisted(available, listed, diagnostics)
     if not contents:  # parts are only kept when they hold an essay
         raise ConfigError(
             "the book has no essays (every manuscript is a draft)",
@@ -158,6 +162,8 @@ def assemble_book(project: Project, diagnostics: Diagnostics) -> Book:
         cover_image=cover,
         slug=slugify(meta.title) or "book",
         roster=roster,
+        front=pieces["front"],
+        back=pieces["back"],
     )
     wanted = config.back_matter
     automatic = roster.source is not None
@@ -170,6 +176,43 @@ def assemble_book(project: Project, diagnostics: Diagnostics) -> Book:
     if back.contributors:
         _warn_missing_bios(book, diagnostics)
     return book
+
+
+def _warn_unlisted(available: list[Path], listed: set[Path], diagnostics: Diagnostics) -> None:
+    for path in available:
+        if path.resolve() not in listed:
+            if _is_draft(path):
+                diagnostics.notice("left out: marked draft", Location(path))
+                continue
+            diagnostics.warn(
+                "not in the book: this manuscript is not listed in contents",
+                Location(path),
+                "add it to contents (or [front_matter] / [back_matter] files) in bookify.toml, "
+                "or mark it 'draft: true'",
+            )
+
+
+#: What a front- or back-matter piece is, by the words its file name or title starts with, as
+#: EPUB structural semantics name them.
+PIECE_ROLES = {
+    "foreword": "foreword", "preface": "preface", "introduction": "introduction",
+    "prologue": "prologue", "acknowledgements": "acknowledgments",
+    "acknowledgments": "acknowledgments", "afterword": "afterword", "epilogue": "epilogue",
+    "conclusion": "conclusion", "colophon": "colophon", "about": "contributors",
+    "notes": "endnotes", "bibliography": "bibliography", "glossary": "glossary",
+}
+
+
+def piece_role(piece: Essay) -> str:
+    """The structural role of a front- or back-matter piece, from its file name or title
+    ("foreword.md", "Acknowledgements", "About the Editor"); a plain piece is a `preamble`
+    before the essays and an `appendix` after them, which the caller may refine."""
+    for text in (piece.source.stem, piece.title):
+        first = slugify(text).split("-")
+        for word in first[:2]:
+            if word in PIECE_ROLES:
+                return PIECE_ROLES[word]
+    return "preamble"
 
 
 def _warn_missing_bios(book: Book, diagnostics: Diagnostics) -> None:

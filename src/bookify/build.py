@@ -22,7 +22,7 @@ from .markdown import render_book
 from .model import BackMatter, RenderedBook
 from .outputs.epub import write_epub
 from .outputs.html import write_html
-from .outputs.pdf import check_font_coverage, lay_out_book, write_pdf
+from .outputs.pdf import PrintLayout, check_font_coverage, lay_out_book, write_pdf
 from .project import Project
 from .themes import load_theme
 
@@ -38,6 +38,8 @@ class Artifact:
     path: Path
     pages: int | None = None
     seconds: float = 0.0
+    #: For a PDF: `print`, `digital` or `cover` (the print cover wrap).
+    edition: str | None = None
 
 
 @dataclass
@@ -112,34 +114,43 @@ def build(
         progress.done(artifact)
         return result
 
-    layout = None
-    if "pdf" in formats or page_list:
-        progress.stage("Laying out pages")
+    editions = project.config.print.editions if "pdf" in formats else []
+    layouts: dict[str, tuple[PrintLayout, float]] = {}
+    for edition in dict.fromkeys([*editions, *(["print"] if page_list else [])]):
+        progress.stage(f"Laying out the {edition} edition")
         started = time.perf_counter()
-        layout = lay_out_book(rendered, theme, project, diagnostics, progress.pages)
-        layout_seconds = time.perf_counter() - started
+        layouts[edition] = (lay_out_book(rendered, theme, project, diagnostics, progress.pages,
+                                         edition=edition), time.perf_counter() - started)
 
     for fmt in formats:
         started = time.perf_counter()
-        target = output_dir / f"{book.slug}.{fmt}"
         if fmt == "pdf":
-            progress.stage("Writing PDF")
-            write_pdf(layout, target)
-            artifact = Artifact("pdf", target, layout.pages,
-                                time.perf_counter() - started + layout_seconds)
-        elif fmt == "epub":
+            for edition in editions:
+                progress.stage(f"Writing the {edition} PDF")
+                started = time.perf_counter()
+                layout, layout_seconds = layouts[edition]
+                target = output_dir / f"{book.slug}-{edition}.pdf"
+                write_pdf(layout, target)
+                _finished(result, progress, Artifact(
+                    "pdf", target, layout.pages, time.perf_counter() - started + layout_seconds,
+                    edition))
+            continue
+        if fmt == "epub":
             progress.stage("Writing EPUB")
+            target = output_dir / f"{book.slug}.epub"
             write_epub(rendered, theme, project, target, diagnostics,
-                       layout if page_list else None)
-            artifact = Artifact("epub", target, seconds=time.perf_counter() - started)
+                       layouts["print"][0] if page_list else None)
         else:
             progress.stage("Writing HTML")
             target = output_dir / "html" / "index.html"
             write_html(rendered, theme, project, target, diagnostics)
-            artifact = Artifact("html", target, seconds=time.perf_counter() - started)
-        result.artifacts.append(artifact)
-        progress.done(artifact)
+        _finished(result, progress, Artifact(fmt, target, seconds=time.perf_counter() - started))
     return result
+
+
+def _finished(result: BuildResult, progress: Progress, artifact: Artifact) -> None:
+    result.artifacts.append(artifact)
+    progress.done(artifact)
 
 
 def _proof_of(rendered: RenderedBook, essay_id: str) -> RenderedBook:

@@ -30,6 +30,8 @@ def template_context(
         "book": book,
         "contents": rendered.contents,
         "all_essays": list(rendered.essays()),
+        "front_pieces": rendered.front,
+        "back_pieces": rendered.back,
         "people": rendered.people,
         "back_pages": back_pages(rendered),
         "title_html": rendered.title_html,
@@ -45,6 +47,8 @@ def template_context(
         "cover_alt": f"Cover of {title_text}" + (f", {byline}" if byline else ""),
         "date_iso": project.source_date.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "version": __version__,
+        #: `print` or `digital` in the PDF editions; empty in the EPUB and HTML editions.
+        "edition": "",
     }
 
 
@@ -62,22 +66,29 @@ def compose_book_html(
     theme: Theme,
     project: Project,
     *,
-    body_class: str = "",
+    edition: str = "",
     stylesheet_hrefs: tuple[str, ...] = (),
     proof: bool = False,
 ) -> str:
     """The whole book as one HTML document, linking divisions by `#id`.
 
-    `stylesheet_hrefs` are linked from the page (the HTML edition); the print edition passes its
+    `edition` is `print` or `digital` for the PDF editions, empty for the HTML edition.
+    `stylesheet_hrefs` are linked from the page (the HTML edition); the PDF editions pass their
     stylesheets to WeasyPrint instead.
     """
     cover = rendered.book.cover_image
     cover_src = cover.relative_to(project.root).as_posix() if cover else None
     context = template_context(rendered, project, lambda target: f"#{target}", cover_src)
-    classes = [body_class]
-    if rendered.book.print.recto_openers:
+    settings = rendered.book.print
+    variables = theme.variables
+    classes = [f"edition-{edition}" if edition else "screen"]
+    if edition == "print" and settings.recto_openers:
         classes.append("recto-openers")
     else:
         classes.append("page-openers")
-    return theme.render("book.html.j2", body_class=" ".join(c for c in classes if c),
+    classes.append(f"notes-{settings.notes}")
+    classes.append(f"opener-{variables.get('opener', 'plain')}")
+    classes.append(f"opener-folio-{variables.get('opener_folio', 'drop')}")
+    context["edition"] = edition
+    return theme.render("book.html.j2", body_class=" ".join(classes),
                         stylesheet_hrefs=stylesheet_hrefs, proof=proof, **context)

@@ -112,6 +112,12 @@ def length_pt(value: str) -> float:
 Length = Annotated[str, AfterValidator(check_length)]
 
 
+def _check_colour(value: str) -> str:
+    if not re.fullmatch(r"#[0-9a-fA-F]{6}", value):
+        raise ValueError(f"'{value}' is not a colour; write it as #rrggbb, such as '#8a1c1c'")
+    return value
+
+
 def _parse_trim(value: Any) -> Any:
     return TrimSize.parse(value) if isinstance(value, str) else value
 
@@ -296,9 +302,22 @@ class EpubSection(_Section):
         return self
 
 
+class FrontMatterSection(_Section):
+    """`[front_matter]`: authored pages between the contents and the first essay."""
+
+    files: list[str] = []
+    """Markdown files (relative to `manuscripts/`) such as a foreword, preface or introduction,
+    set like essays but folioed in roman numerals with the front matter."""
+
+
 class BackMatterSection(_Section):
-    """`[back_matter]`: the pages bookify makes after the essays. Each is made automatically
-    when the project has a contributors file; `true` or `false` decides."""
+    """`[back_matter]`: the pages after the essays. The generated ones (contributors, credits,
+    author index) are made automatically when the project has a contributors file; `true` or
+    `false` decides."""
+
+    files: list[str] = []
+    """Authored Markdown files (relative to `manuscripts/`) set after the essays, before the
+    generated pages: acknowledgements, an afterword, about the editor, a colophon."""
 
     contributors: StrictBool | None = None
     """A "Contributors" page: each author's bio and essays (with their pages in print)."""
@@ -312,7 +331,32 @@ class ThemeSection(_Section):
     """`[theme]`: which built-in theme to start from (`styles/` then overrides it)."""
 
     name: str = "classic"
-    """A built-in theme."""
+    """A built-in theme: `classic`, `modern` or `pocket`."""
+    font_size: Length | None = None
+    """The text's type size, such as `11pt` (each theme has its own default)."""
+    leading: float | None = Field(default=None, ge=1.0, le=2.2)
+    """Line height as a multiple of the type size, such as `1.4`."""
+    margin_top: Length | None = None
+    """The top margin of text pages (the running head sits in it)."""
+    margin_bottom: Length | None = None
+    """The bottom margin (the folio sits in it)."""
+    margin_inside: Length | None = None
+    """The inside margin, at the spine; `[print] gutter` may widen it for a thick book."""
+    margin_outside: Length | None = None
+    """The outside margin, at the fore-edge."""
+    accent: Annotated[str, AfterValidator(lambda v: _check_colour(v))] | None = None
+    """The accent colour of headings and ornaments, as `#rrggbb`."""
+    opener: Literal["plain", "drop-cap", "small-caps"] | None = None
+    """How an essay's first paragraph starts: plainly, with a drop cap, or with its first line
+    in small capitals."""
+    opener_folio: Literal["drop", "none"] | None = None
+    """The folio on an essay's opening page: at the foot (`drop`) or none."""
+
+    def variables(self) -> dict[str, str]:
+        """The theme variables this project sets, by name."""
+        names = ("font_size", "leading", "margin_top", "margin_bottom", "margin_inside",
+                 "margin_outside", "accent", "opener", "opener_folio")
+        return {name: str(getattr(self, name)) for name in names if getattr(self, name) is not None}
 
     @field_validator("name")
     @classmethod
@@ -342,6 +386,7 @@ class ProjectConfig(_Section):
     book: BookSection
     print: PrintSection = PrintSection()
     epub: EpubSection = EpubSection()
+    front_matter: FrontMatterSection = FrontMatterSection()
     back_matter: BackMatterSection = BackMatterSection()
     theme: ThemeSection = ThemeSection()
     build: BuildSection = BuildSection()

@@ -40,6 +40,10 @@ class Diagnostics:
     def notice(self, message: str, location: Location = Location()) -> None:
         self.items.append(Diagnostic("notice", message, location))
 
+    def extend(self, other: Diagnostics) -> None:
+        """Take on the diagnostics of a step that ran apart (say, the layout that was kept)."""
+        self.items.extend(other.items)
+
     @property
     def warnings(self) -> list[Diagnostic]:
         return [d for d in self.items if d.severity == "warning"]

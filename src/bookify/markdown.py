@@ -9,6 +9,7 @@ images checked and turned into figures, footnotes split out, headings collected.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import re
 from collections.abc import Callable
@@ -87,7 +88,7 @@ def render_book(
     """
     converter = _Converter(project, diagnostics)
     drafts: dict[Path, _Draft] = {}
-    essays = list(book.essays())
+    essays = [*book.front, *book.essays(), *book.back]
     for number, essay in enumerate(essays, start=1):
         drafts[essay.source.resolve()] = converter.convert(essay)
         if progress:
@@ -123,6 +124,8 @@ def render_book(
         dedication_html=converter.html(meta.dedication) if meta.dedication else None,
         epigraph_html=converter.html(meta.epigraph) if meta.epigraph else None,
         epigraph_source_html=converter.inline(meta.epigraph_source) if meta.epigraph_source else None,
+        front=tuple(rendered(piece) for piece in book.front),
+        back=tuple(rendered(piece) for piece in book.back),
     )
     if book.back_matter.contributors or book.back_matter.author_index:
         result = dataclasses.replace(result, people=_people(result, converter))
@@ -191,6 +194,8 @@ class _Draft:
             license_html=self.inlines.get("license"),
             source_html=self.inlines.get("source_note"),
             body_html=_serialize_children(self.body),
+            body_with_footnotes_html=(_serialize_children(_footnotes_inline(self.body, self.notes))
+                                      if self.notes is not None else None),
             notes_html=_serialize_children(self.notes) if self.notes is not None else "",
             headings=self.headings,
             images=self.images,
@@ -244,6 +249,11 @@ class _Converter:
         headings = self._headings(essay, root, prefix)
         images = self._images(essay, root)
         _mark_languages(root)
+        _set_verse(root)
+        language = essay.lang or self.project.config.book.language
+        for tree in (root, notes):
+            if tree is not None:
+                punctuate(tree, language)
         _number_blocks(root, essay.id)
         ids = {n.get("id") for tree in (root, notes) if tree is not None for n in tree.iter() if n.get("id")}
         epigraph = self.html(essay.epigraph) if essay.epigraph else None
@@ -456,6 +466,147 @@ class _Lines:
             return None
         self.after[needle] = index + len(needle)
         return self.essay.body_line + text.count("\n", 0, index)
+
+
+def _set_verse(root: etree._Element) -> None:
+    """Keep a poem's lines: each line of a `{: .verse }` paragraph becomes a line of its own
+    (a block, so a line too long for the measure wraps with a hanging indent)."""
+    for verse in root.xpath('.//*[contains(concat(" ", normalize-space(@class), " "), " verse ")]'):
+        for paragraph in ([verse] if verse.tag == "p" else verse.iter("p")):
+            _split_lines(paragraph)
+
+
+def _split_lines(paragraph: etree._Element) -> None:
+    lines: list[etree._Element] = []
+    current = etree.Element("span", {"class": "verse-line"})
+
+    def add_text(text: str | None) -> None:
+        nonlocal current
+        parts = (text or "").split("\n")
+        for number, part in enumerate(parts):
+            if number:
+                lines.append(current)
+                current = etree.Element("span", {"class": "verse-line"})
+            if part:
+                if len(current):
+                    current[-1].tail = (current[-1].tail or "") + part
+                else:
+                    current.text = (current.text or "") + part
+
+    add_text(paragraph.text)
+    for child in list(paragraph):
+        tail, child.tail = child.tail, None
+        if child.tag == "br":
+            lines.append(current)
+            current = etree.Element("span", {"class": "verse-line"})
+        else:
+            current.append(child)
+        add_text(tail)
+    lines.append(current)
+    paragraph.text = None
+    for child in list(paragraph):
+        paragraph.remove(child)
+    for line in lines:
+        if line.text and not line.text.strip() and not len(line):
+            continue
+        if line.text is None and not len(line):
+            continue
+        line.text = (line.text or "").lstrip() or None
+        paragraph.append(line)
+
+
+#: French typography puts a no-break space inside guillemets and before ; : ! ? (the narrow
+#: one, U+202F, is missing from most book fonts and e-readers, so the ordinary one is used).
+_NBSP = "\u00a0"
+_FRENCH = [
+    (re.compile(r"“\s*"), "«" + _NBSP), (re.compile(r"\s*”"), _NBSP + "»"),
+    (re.compile(r"«[ \u00a0\u202f]?"), "«" + _NBSP), (re.compile(r"[ \u00a0\u202f]?»"), _NBSP + "»"),
+    (re.compile(r"(?<=[^\W\d_]|[»)])[ \u00a0\u202f]?([;!?])"), _NBSP + r"\1"),
+    (re.compile(r"(?<=[^\W\d_]|[»)])[ \u00a0\u202f]?:(?!//)"), _NBSP + ":"),
+]
+#: German quotation marks: „so“ (the single ones are left alone: ’ is also the apostrophe).
+_GERMAN = [(re.compile("“"), "„"), (re.compile("”"), "“")]
+
+
+def punctuate(root: etree._Element, language: str) -> None:
+    """Set the punctuation conventions of the text's language, after smart quotes made them
+    English: French spacing and guillemets, German quotation marks. Code is left as written."""
+    rules = {"fr": _FRENCH, "de": _GERMAN}.get(language.split("-")[0].lower())
+    if not rules:
+        return
+
+    def fix(text: str | None) -> str | None:
+        if not text:
+            return text
+        for pattern, replacement in rules:
+            text = pattern.sub(replacement, text)
+        return text
+
+    for node in root.iter():
+        if not isinstance(node.tag, str) or node.tag in ("code", "pre", "kbd", "samp"):
+            if isinstance(node.tag, str):
+                node.tail = fix(node.tail)
+            continue
+        if node.getparent() is not None and node.getparent().tag in ("code", "pre"):
+            continue
+        node.text = fix(node.text)
+        node.tail = fix(node.tail)
+
+
+#: Block elements a note may hold, set inside the inline note as spans of these classes.
+_NOTE_BLOCKS = {"p", "blockquote", "ul", "ol", "li", "pre", "div", "dl", "dt", "dd", "table"}
+
+
+def _footnotes_inline(body: etree._Element, notes: etree._Element) -> etree._Element:
+    """A copy of the body with each note's text where it is called, for footnotes in print.
+
+    CSS `float: footnote` moves an element to the foot of the page its call falls on, so the
+    note must stand where the call does; inside a paragraph it can only hold inline elements,
+    so its paragraphs become block-displayed spans. The number is WeasyPrint's footnote counter.
+    """
+    body = copy.deepcopy(body)
+    by_id = {item.get("id"): item for item in notes.iter("li") if item.get("id")}
+    placed: set[str] = set()
+    for call in list(body.iter("sup")):
+        link = call.find("a")
+        target = (link.get("href") or "").lstrip("#") if link is not None else ""
+        if "footnote-ref" not in (link.get("class") or "" if link is not None else "") or target not in by_id:
+            continue
+        if target in placed:  # a second call of the same note: its number only
+            call.attrib.pop("id", None)
+            call.set("class", "footnote-again")
+            continue
+        placed.add(target)
+        note = copy.deepcopy(by_id[target])
+        for backref in note.xpath('.//a[contains(@class, "footnote-backref")]'):
+            _drop_keeping_tail(backref)
+        note.tag = "span"
+        note.attrib.clear()
+        note.set("class", "footnote")
+        note.set("id", target)
+        # WeasyPrint breaks the line after the note's number at a leading newline.
+        note.text = (note.text or "").lstrip() or None
+        if len(note):
+            note[-1].tail = (note[-1].tail or "").rstrip() or None
+        for block in note.iter():
+            if block is not note and block.tag in _NOTE_BLOCKS:
+                block.set("class", f"footnote-{block.tag} " + (block.get("class") or "").strip())
+                block.tag = "span"
+        note.tail = call.tail
+        call.getparent().replace(call, note)
+    return body
+
+
+def _drop_keeping_tail(element: etree._Element) -> None:
+    """Remove `element` but keep the text after it (and strip the space before it)."""
+    parent = element.getparent()
+    previous = element.getprevious()
+    tail = element.tail or ""
+    if previous is not None:
+        previous.tail = (previous.tail or "").rstrip("\u00a0 ") + tail
+    else:
+        parent.text = (parent.text or "").rstrip("\u00a0 ") + tail
+    parent.remove(element)
 
 
 def _sanitize(html: str) -> str:

@@ -50,6 +50,22 @@ class Essay:
     markdown: str
     #: The line of `source` where `markdown` begins, for error messages.
     body_line: int
+    #: For a front- or back-matter piece, what it is (its EPUB structural semantics:
+    #: `foreword`, `preface`, `introduction`, `acknowledgments`, `afterword`, `colophon`…);
+    #: None for an essay.
+    role: str | None = None
+
+    @property
+    def aria_role(self) -> str | None:
+        """The DPUB-ARIA role matching `role` (an essay is a `doc-chapter`), if there is one."""
+        role = self.role or "chapter"
+        return f"doc-{role}" if role in ARIA_ROLES else None
+
+
+#: Structural roles DPUB-ARIA has a `doc-` role for.
+ARIA_ROLES = {"chapter", "foreword", "preface", "introduction", "prologue", "acknowledgments",
+              "afterword", "epilogue", "conclusion", "colophon", "endnotes", "bibliography",
+              "glossary", "appendix"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +95,9 @@ class Book:
     roster: Roster = Roster()
     #: Which generated back-matter pages the book has.
     back_matter: BackMatter = BackMatter()
+    #: Authored pages before the first essay (foreword, preface…) and after the last.
+    front: tuple[Essay, ...] = ()
+    back: tuple[Essay, ...] = ()
 
     def essays(self) -> Iterator[Essay]:
         """Every essay in reading order, parts flattened."""
@@ -144,6 +163,9 @@ class RenderedEssay:
     source_html: str | None
     #: The body: a sequence of block elements; every id in it is prefixed with the essay's id.
     body_html: str
+    #: The body with each note's text in a `<span class="footnote">` where it is called (for
+    #: footnotes in print), or None when the essay has no notes.
+    body_with_footnotes_html: str | None
     #: Footnotes: the body of the notes list, or "" when the essay has none.
     notes_html: str
     headings: tuple[Heading, ...]
@@ -200,6 +222,15 @@ class RenderedBook:
     dedication_html: str | None = None
     epigraph_html: str | None = None
     epigraph_source_html: str | None = None
+    #: The authored front- and back-matter pieces, rendered.
+    front: tuple[RenderedEssay, ...] = ()
+    back: tuple[RenderedEssay, ...] = ()
+
+    def texts(self) -> Iterator[RenderedEssay]:
+        """Every authored text in reading order: front matter, essays, back matter."""
+        yield from self.front
+        yield from self.essays()
+        yield from self.back
 
     def essays(self) -> Iterator[RenderedEssay]:
         for entry in self.contents:

@@ -3,7 +3,12 @@
 Lookup order, documented once here and in the README:
 
 1. the project's `styles/templates/<name>` replaces the theme's template of the same name;
-2. the theme's own `templates/<name>`.
+2. the theme's own `templates/<name>`;
+3. the templates of the theme it `inherits` (in its `theme.toml`), so a theme restyles the book
+   without copying every template.
+
+A theme's `theme.toml` also declares its variables (type size, leading, margins, accent colour,
+opener style) with their defaults; `[theme]` in bookify.toml sets them without any CSS.
 
 Stylesheets stack instead of replacing: the theme's `print.css` (or `epub.css`, `screen.css`) comes
 first, then the project's `styles/print.css` (or `epub.css`, `screen.css`), so a project restyles
@@ -13,7 +18,8 @@ the book with a few rules and keeps everything else.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+import tomllib
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
@@ -34,6 +40,11 @@ class Theme:
     name: str
     root: Path
     overrides: Path | None
+    #: The theme's variables with the project's `[theme]` settings applied, by name.
+    variables: dict[str, str] = field(default_factory=dict)
+    #: The theme whose templates this one falls back to.
+    parent: Theme | None = None
+    description: str = ""
 
     def stylesheets(self, medium: str) -> list[Path]:
         """The CSS files for `print`, `epub` or `screen`, theme first, project last."""
@@ -58,9 +69,18 @@ class Theme:
         once per EPUB page.
         """
         search = [self.root / "templates"]
+        parent = self.parent
+        while parent is not None:
+            search.append(parent.root / "templates")
+            parent = parent.parent
         if self.overrides is not None and (self.overrides / "templates").is_dir():
             search.insert(0, self.overrides / "templates")
         return _environment(tuple(str(p) for p in search))
+
+    def css_variables(self) -> str:
+        """The variables as CSS custom properties (`--font-size: 11pt;` …) for `:root`."""
+        return " ".join(f"--{name.replace('_', '-')}: {value};"
+                        for name, value in sorted(self.variables.items()))
 
     def render(self, template: str, **context: object) -> str:
         """Render one template, turning template mistakes into a `ThemeError`."""
@@ -116,14 +136,29 @@ def available_themes() -> list[str]:
 
 
 def load_theme(project: Project) -> Theme:
-    """The project's theme with its `styles/` overrides."""
+    """The project's theme with its `styles/` overrides and `[theme]` variables."""
     name = project.config.theme.name
-    root = BUILTIN_THEMES / name
-    if not (root / "templates").is_dir():
+    if not (BUILTIN_THEMES / name / "templates").is_dir():
         raise ThemeError(
             f"unknown theme '{name}'",
             Location(project.config_path, key_line(project.root, ("theme", "name")), "theme.name"),
             "built-in themes: " + ", ".join(available_themes()),
         )
+    theme = builtin_theme(name)
     styles = project.styles_dir
-    return Theme(name=name, root=root, overrides=styles if styles.is_dir() else None)
+    variables = {**theme.variables, **project.config.theme.variables()}
+    return Theme(name=name, root=theme.root, overrides=styles if styles.is_dir() else None,
+                 variables=variables, parent=theme.parent, description=theme.description)
+
+
+@functools.cache
+def builtin_theme(name: str) -> Theme:
+    """A built-in theme as it ships: its folder, `theme.toml` variables and parent theme."""
+    root = BUILTIN_THEMES / name
+    manifest = root / "theme.toml"
+    data = tomllib.loads(manifest.read_text(encoding="utf-8")) if manifest.is_file() else {}
+    parent = builtin_theme(data["inherits"]) if data.get("inherits") else None
+    variables = {**(parent.variables if parent else {}),
+                 **{key: str(value) for key, value in data.get("variables", {}).items()}}
+    return Theme(name=name, root=root, overrides=None, variables=variables, parent=parent,
+                 description=data.get("description", ""))

@@ -87,7 +87,7 @@ def write_epub(
             "epub/nav.xhtml.j2", page_list=page_list, **context))
         _insert_markers(markers, pages)
     root = project.root.resolve()
-    pictures = [path for essay in rendered.essays() for path in essay.images]
+    pictures = [path for essay in rendered.texts() for path in essay.images]
     pictures += [root / p.photo_src for p in rendered.people if p.photo_src]
     prepared = {path: prepare_image(path, settings.image_max_px) for path in pictures}
     images = _image_names(prepared)
@@ -163,9 +163,12 @@ def _render_pages(
         _parse("nav.xhtml", "nav", theme.render("epub/nav.xhtml.j2", page_list=[], **context)),
     ]
 
-    def essay_page(essay: RenderedEssay, in_part: bool) -> _Page:
+    def essay_page(essay: RenderedEssay, in_part: bool, side: str = "") -> _Page:
+        matter = {"front": "frontmatter", "back": "backmatter"}.get(side, "bodymatter")
         return page(essay.id, files[essay.id], essay.title_text, "essay.html.j2", "essay-page",
-                    "bodymatter", essay=essay, in_part=in_part, body_start=False)
+                    matter, essay=essay, in_part=in_part, body_start=False, piece_side=side)
+
+    pages.extend(essay_page(piece, False, "front") for piece in rendered.front)
 
     for entry in rendered.contents:
         if isinstance(entry, RenderedPart):
@@ -174,6 +177,7 @@ def _render_pages(
             pages.extend(essay_page(essay, True) for essay in entry.essays)
         else:
             pages.append(essay_page(entry, False))
+    pages.extend(essay_page(piece, False, "back") for piece in rendered.back)
     for page_id, title in back_pages(rendered):
         pages.append(page(page_id, files[page_id], title, f"{page_id}.html.j2", "back-page",
                           "backmatter"))
@@ -487,7 +491,7 @@ def _accessibility_metadata(ebook: epub.EpubBook, rendered: RenderedBook, projec
                             has_page_list: bool) -> None:
     """Schema.org discoverability metadata (EPUB Accessibility 1.1), claiming only what we do."""
     settings = project.config.epub
-    images = [path for essay in rendered.essays() for path in essay.images]
+    images = [path for essay in rendered.texts() for path in essay.images]
     images += [p.photo_src for p in rendered.people if p.photo_src]
 
     def meta(prop: str, value: str) -> None:
@@ -523,6 +527,7 @@ def _accessibility_metadata(ebook: epub.EpubBook, rendered: RenderedBook, projec
 def _file_names(rendered: RenderedBook) -> dict[str, str]:
     """Map every division id to its XHTML file name."""
     names = {page_id: f"{page_id}.xhtml" for page_id, _ in back_pages(rendered)}
+    names.update({piece.id: f"{piece.id}.xhtml" for piece in (*rendered.front, *rendered.back)})
     for entry in rendered.contents:
         names[entry.id] = f"{entry.id}.xhtml"
         if isinstance(entry, RenderedPart):
@@ -547,7 +552,7 @@ def _image_names(prepared: dict[Path, PreparedImage]) -> dict[Path, str]:
 
 def _ncx_toc(rendered: RenderedBook, files: dict[str, str]) -> list:
     """The NCX table of contents for EPUB 2 readers: parts as sections, essays as links."""
-    toc: list = []
+    toc: list = [epub.Link(files[p.id], p.title_text, f"ncx-{p.id}") for p in rendered.front]
     for entry in rendered.contents:
         if isinstance(entry, RenderedPart):
             section = epub.Section(entry.title_text, href=files[entry.id])
@@ -555,6 +560,7 @@ def _ncx_toc(rendered: RenderedBook, files: dict[str, str]) -> list:
             toc.append((section, links))
         else:
             toc.append(epub.Link(files[entry.id], entry.title_text, f"ncx-{entry.id}"))
+    toc.extend(epub.Link(files[p.id], p.title_text, f"ncx-{p.id}") for p in rendered.back)
     toc.extend(epub.Link(files[page_id], title, f"ncx-{page_id}")
                for page_id, title in back_pages(rendered))
     return toc

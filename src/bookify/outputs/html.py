@@ -26,13 +26,13 @@ def write_html(
     for font in theme.fonts():
         _copy(font, folder / "fonts" / font.name)
     root = project.root.resolve()
-    images = {path for essay in rendered.essays() for path in essay.images}
+    images = {path for essay in rendered.texts() for path in essay.images}
     if rendered.book.cover_image:
         images.add(rendered.book.cover_image)
     images.update(root / person.photo_src for person in rendered.people if person.photo_src)
     for path in images:
         _copy(path, folder / path.relative_to(root))
-    html = compose_book_html(rendered, theme, project, body_class="screen",
+    html = compose_book_html(rendered, theme, project,
                              stylesheet_hrefs=tuple(name for name, _ in stylesheets))
     with atomic_output(target) as temporary:
         temporary.write_text(html, encoding="utf-8")

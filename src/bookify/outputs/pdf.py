@@ -1,19 +1,29 @@
-"""The print edition: the whole book laid out by WeasyPrint as one document, written as a PDF.
+"""The PDF editions: the whole book laid out by WeasyPrint as one document, written as a PDF.
 
 Laying out the book as one document is what makes the contents' page numbers
-(`target-counter()`), the running heads and the PDF outline true to the pages. The layout is
-also the source of the EPUB's print page numbers, so a build lays the book out once and both
-outputs read the same `PrintLayout`.
+(`target-counter()`), the running heads and the PDF outline true to the pages. The print
+edition's layout is also the source of the EPUB's print page numbers, so a build lays the book
+out once per edition and every output reads the same `PrintLayout`.
+
+Two editions come from the same HTML and stylesheets:
+
+- `print`, the interior a printer takes: no cover, every opener on a recto with truly blank
+  versos, mirrored margins with the gutter the printer wants for the page count, bleed and crop
+  marks on request, no live links, padded to the page count the printer wants;
+- `digital`, for reading on screen: the cover first, pages one after another with no forced
+  blanks, even margins, live links and bookmarks.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import subprocess
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import pydyf
 from fontTools.ttLib import TTFont
@@ -23,6 +33,7 @@ from weasyprint.formatting_structure import boxes
 from ..compose import compose_book_html
 from ..diagnostics import Diagnostics
 from ..fsutil import atomic_output
+from ..geometry import PageGeometry, page_geometry
 from ..model import RenderedBook
 from ..project import Project
 from ..themes import Theme
@@ -31,6 +42,9 @@ from .weasy import ProgressCallback, render_document
 
 #: The label of the pages before the half title (the cover and its blank verso).
 COVER_LABEL = "Cover"
+
+Edition = Literal["print", "digital"]
+EDITIONS: tuple[Edition, ...] = ("print", "digital")
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +56,8 @@ class PrintLayout:
     front_start: int | None
     #: Index of the first page of the text, where arabic folios start (1).
     body_start: int | None
+    edition: Edition = "print"
+    geometry: PageGeometry | None = None
 
     @property
     def pages(self) -> int:
@@ -80,8 +96,8 @@ class PageOpening:
 
 def _first_text(box, anchor: str | None) -> tuple[str | None, str] | None:
     """Depth-first: the first visible text of the page body, and its nearest id."""
-    if isinstance(box, boxes.MarginBox):
-        return None
+    if isinstance(box, (boxes.MarginBox, boxes.FootnoteAreaBox)):
+        return None  # running heads, folios and footnotes are not where the page's text begins
     element = getattr(box, "element", None)
     tag = getattr(box, "element_tag", "") or ""
     if "::" in tag and tag.split("::")[-1] in ("marker", "before", "after", "footnote-call"):
@@ -104,16 +120,61 @@ def lay_out_book(
     diagnostics: Diagnostics,
     progress: ProgressCallback | None = None,
     proof: bool = False,
+    edition: Edition = "print",
 ) -> PrintLayout:
-    """Lay out the whole print edition (with `proof`, only its text: no cover or front matter)."""
-    html = compose_book_html(rendered, theme, project, body_class="print", proof=proof)
-    document = lay_out(html, theme, project, diagnostics, progress)
+    """Lay out one edition of the book (with `proof`, only its text: no cover or front matter).
+
+    The print edition's gutter grows with the page count, so when the first layout comes out
+    too thick for the gutter it was set with, the book is laid out again with the wider one.
+    """
+    html = compose_book_html(rendered, theme, project, edition=edition, proof=proof)
+    geometry = edition_geometry(theme, project, edition, pages=0)
+    for _attempt in range(3):
+        scratch = Diagnostics()
+        document = lay_out(html, theme, project, scratch, progress, geometry.css())
+        needed = edition_geometry(theme, project, edition, pages=len(document.pages))
+        if needed.inside <= geometry.inside:
+            break
+        geometry = needed
+    diagnostics.extend(scratch)
+    if edition == "print" and not proof:
+        _pad_for_printer(document, project.config.print.printer)
 
     def first_page_with(anchor: str) -> int | None:
         return next((i for i, page in enumerate(document.pages) if anchor in page.anchors), None)
 
     return PrintLayout(document, first_page_with("half-title"),
-                       first_page_with(rendered.contents[0].id))
+                       first_page_with(rendered.contents[0].id), edition, geometry)
+
+
+def edition_geometry(theme: Theme, project: Project, edition: Edition, pages: int) -> PageGeometry:
+    """The page of `edition` for a book of `pages` pages.
+
+    The digital edition is read one page at a time on a screen, so its margins are even (the
+    mean of the inside and outside ones) and it has no bleed or marks.
+    """
+    settings = project.config.print
+    if edition == "print":
+        return page_geometry(settings.trim, theme.variables, printer=settings.printer,
+                             bleed=settings.bleed, crop_marks=settings.crop_marks,
+                             gutter=settings.gutter, pages=pages)
+    geometry = page_geometry(settings.trim, theme.variables, printer=settings.printer,
+                             bleed=False, crop_marks=False, gutter="auto", pages=0)
+    side = (geometry.inside + geometry.outside) / 2
+    return dataclasses.replace(geometry, inside=side, outside=side)
+
+
+def _pad_for_printer(document: Document, printer: str) -> None:
+    """End the book as the printer wants it: an even page count (KDP), and a blank last page
+    (IngramSpark adds one otherwise). The padding repeats one of the book's own blank pages."""
+    blank = next((page for page in document.pages if page._page_box.page_type.blank), None)
+    if blank is None:
+        return
+    last_is_blank = document.pages[-1]._page_box.page_type.blank
+    if printer == "ingramspark" and not last_is_blank:
+        document.pages.append(blank)
+    if len(document.pages) % 2:
+        document.pages.append(blank)
 
 
 def check_font_coverage(rendered: RenderedBook, theme: Theme, diagnostics: Diagnostics) -> None:
@@ -156,7 +217,7 @@ def _book_text(rendered: RenderedBook) -> Iterator[str]:
                             meta.rights, *meta.authors, *meta.editors) if x)
     for entry in rendered.contents:
         yield entry.title_html
-    for essay in rendered.essays():
+    for essay in rendered.texts():
         yield from (essay.title_html, essay.subtitle_html or "", essay.epigraph_html or "",
                     essay.epigraph_source_html or "", essay.credit_html or "", essay.body_html,
                     essay.notes_html, *essay.essay.authors, *essay.essay.translators)
@@ -192,10 +253,25 @@ def _sample(characters: list[str]) -> str:
 
 
 def write_pdf(layout: PrintLayout, target: Path) -> Path:
-    """Write the laid-out book to `target` (atomically), with page labels matching the folios."""
+    """Write the laid-out book to `target` (atomically), with page labels matching the folios,
+    and for the print edition its trim and bleed boxes and no live links."""
     with atomic_output(target) as temporary:
-        layout.document.write_pdf(temporary, finisher=lambda _doc, pdf: _add_page_labels(layout, pdf))
+        layout.document.write_pdf(temporary, finisher=lambda _doc, pdf: _finish(layout, pdf))
     return target
+
+
+def _finish(layout: PrintLayout, pdf: pydyf.PDF) -> None:
+    _add_page_labels(layout, pdf)
+    if layout.edition != "print":
+        return
+    pages = [o for o in pdf.objects if isinstance(o, dict) and o.get("Type") == "/Page"]
+    for index, page in enumerate(pages):
+        # A printed page has nothing to click; printers' preflight flags annotations.
+        page.pop("Annots", None)
+        if layout.geometry is not None and layout.geometry.bleed_pt:
+            trim = layout.geometry.trim_box(recto=index % 2 == 0)
+            page["TrimBox"] = pydyf.Array(trim)
+            page["BleedBox"] = page["MediaBox"]
 
 
 def lay_out(
@@ -204,8 +280,10 @@ def lay_out(
     project: Project,
     diagnostics: Diagnostics,
     progress: ProgressCallback | None = None,
+    page_css: str = "",
 ) -> Document:
-    """Lay out an HTML page of the book with the theme's (and project's) print stylesheets."""
+    """Lay out an HTML page of the book with the theme's (and project's) print stylesheets,
+    after `page_css` (the page geometry) and the theme's variables."""
     return render_document(
         html,
         base_url=project.root,
@@ -214,12 +292,13 @@ def lay_out(
         diagnostics=diagnostics,
         allow_network=project.config.build.allow_network,
         progress=progress,
+        preamble=f":root {{ {theme.css_variables()} }}\n{page_css}",
     )
 
 
 def _add_page_labels(layout: PrintLayout, pdf: pydyf.PDF) -> None:
     """PDF page labels, so viewers show "iii" or "12" for a page, as printed."""
-    ranges = [0, pydyf.Dictionary({"P": pydyf.String(COVER_LABEL)})]
+    ranges = [] if layout.front_start == 0 else [0, pydyf.Dictionary({"P": pydyf.String(COVER_LABEL)})]
     if layout.front_start is not None:
         ranges += [layout.front_start, pydyf.Dictionary({"S": "/r"})]
     if layout.body_start is not None:

@@ -129,14 +129,22 @@ def render_document(
     diagnostics: Diagnostics,
     allow_network: bool = False,
     progress: ProgressCallback | None = None,
+    preamble: str = "",
 ) -> Document:
-    """Lay out `html` with the given stylesheets; refuse reads outside `roots`."""
+    """Lay out `html` with the given stylesheets; refuse reads outside `roots`.
+
+    `preamble` is CSS generated for this book (page size, margins, theme variables); it comes
+    before the stylesheets, so a theme's or project's CSS can still override any of it.
+    """
     fetcher = SandboxedFetcher(roots, allow_network)
     fonts = FontConfiguration()
     with _captured(progress) as capture:
         try:
             sheets = [CSS(url=fetcher.virtual_url(s), url_fetcher=fetcher, font_config=fonts)
                       for s in stylesheets]
+            if preamble:
+                sheets.insert(0, CSS(string=preamble, base_url=fetcher.virtual_url(base_url),
+                                     url_fetcher=fetcher, font_config=fonts))
             document = HTML(
                 string=html, base_url=fetcher.virtual_url(base_url), url_fetcher=fetcher
             ).render(stylesheets=sheets, font_config=fonts, optimize_images=False)
