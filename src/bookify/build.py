@@ -22,6 +22,7 @@ from .markdown import render_book
 from .model import BackMatter, RenderedBook
 from .outputs.epub import write_epub
 from .outputs.html import write_html
+from .outputs.layout_checks import check_layout
 from .outputs.pdf import PrintLayout, check_font_coverage, lay_out_book, write_pdf
 from .project import Project
 from .themes import load_theme
@@ -121,6 +122,8 @@ def build(
         started = time.perf_counter()
         layouts[edition] = (lay_out_book(rendered, theme, project, diagnostics, progress.pages,
                                          edition=edition), time.perf_counter() - started)
+        if edition == "print":
+            check_layout(layouts[edition][0], project.root, diagnostics)
 
     for fmt in formats:
         started = time.perf_counter()
