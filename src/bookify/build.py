@@ -48,6 +48,8 @@ class BuildResult:
     rendered: RenderedBook
     artifacts: list[Artifact] = field(default_factory=list)
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
+    #: The laid-out PDF editions, by edition (for proofs and the preview).
+    layouts: dict[str, PrintLayout] = field(default_factory=dict)
 
 
 class Progress:
@@ -74,13 +76,15 @@ def build(
     diagnostics: Diagnostics | None = None,
     strict: bool = False,
     essay: str | None = None,
+    editions: Sequence[str] | None = None,
 ) -> BuildResult:
     """Build the requested outputs of `project` into `output_dir` (default: the project's).
 
     With `strict`, any warning (an image without alt text, a dead link…) stops the build before
     an output is written, for publishing pipelines that must not ship a flawed book.
     With `essay` (an essay's id), only a proof PDF of that essay is made, in the book's styles,
-    for sending to its contributor: `<output_dir>/proofs/<id>.pdf`.
+    for sending to its contributor: `<output_dir>/proofs/<id>.pdf`. `editions` chooses the PDF
+    editions instead of `[print] editions`.
     """
     progress = progress or Progress()
     diagnostics = diagnostics if diagnostics is not None else Diagnostics()
@@ -115,7 +119,7 @@ def build(
         progress.done(artifact)
         return result
 
-    editions = project.config.print.editions if "pdf" in formats else []
+    editions = list(editions or project.config.print.editions) if "pdf" in formats else []
     layouts: dict[str, tuple[PrintLayout, float]] = {}
     for edition in dict.fromkeys([*editions, *(["print"] if page_list else [])]):
         progress.stage(f"Laying out the {edition} edition")
@@ -125,6 +129,7 @@ def build(
         if edition == "print":
             check_layout(layouts[edition][0], project.root, diagnostics)
 
+    result.layouts = {edition: layout for edition, (layout, _) in layouts.items()}
     for fmt in formats:
         started = time.perf_counter()
         if fmt == "pdf":

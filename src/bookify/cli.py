@@ -14,6 +14,7 @@ from .console import Reporter, print_error
 from .diagnostics import Diagnostics
 from .errors import BookifyError
 from .project import load_project
+from .proof import pages_for, write_spreads
 from .scaffold import new_project
 
 #: Exit status for a bug in bookify itself (sysexits EX_SOFTWARE).
@@ -72,6 +73,49 @@ def build_command(project_dir: Path, formats, output_dir: Path | None, essay: st
         reporter.diagnostic(item)
     for artifact in result.artifacts:
         reporter.artifact(artifact, result.rendered.words)
+
+
+@main.command("proof")
+@click.option("--project", "project_dir", type=click.Path(path_type=Path), default=".",
+              show_default=True, help="The book project's folder (holding bookify.toml).")
+@click.option("--pages", metavar="FOLIOS",
+              help="Printed folios to show, e.g. '1-6', 'iii,v,12' or 'all'.")
+@click.option("--essay", "essays", multiple=True, metavar="ID",
+              help="Show the opening spread of this essay (repeatable).")
+@click.option("--edition", type=click.Choice(["print", "digital"]), default="print",
+              show_default=True, help="The PDF edition to proof.")
+@click.option("--dpi", type=click.FloatRange(30, 600), default=100, show_default=True,
+              help="Resolution of the pictures.")
+@click.option("--output", "output_dir", type=click.Path(path_type=Path),
+              help="Folder for the PNG spreads (default: build/proof/).")
+@click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
+@click.option("--debug", is_flag=True, help="Show a traceback for internal errors.")
+def proof_command(project_dir: Path, pages: str | None, essays: tuple[str, ...], edition: str,
+                  dpi: float, output_dir: Path | None, quiet: bool, debug: bool) -> None:
+    """Lay the book out and write chosen spreads as PNG pictures: build/proof/spread-*.png.
+
+    Example: bookify proof --pages 1-6 --essay of-idleness
+    """
+    reporter = Reporter(project_dir.resolve(), quiet)
+    diagnostics = Diagnostics()
+    try:
+        project = load_project(project_dir)
+        result = build(project, ["pdf"], None, reporter, diagnostics, editions=[edition])
+        layout = result.layouts[edition]
+        pdf = next(a.path for a in result.artifacts if a.edition == edition)
+        folder = output_dir.resolve() if output_dir else project.output_dir / "proof"
+        written = write_spreads(pdf, layout, pages_for(layout, pages, essays), folder, dpi)
+    except BookifyError as error:
+        for item in diagnostics.items:
+            reporter.diagnostic(item)
+        reporter.error(error)
+        sys.exit(error.exit_code)
+    except Exception as exc:  # a bug in bookify, not in the book
+        _internal_error(exc, debug)
+    for item in result.diagnostics.items:
+        reporter.diagnostic(item)
+    for path in written:
+        reporter.wrote(path)
 
 
 @main.command("new")

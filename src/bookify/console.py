@@ -72,6 +72,11 @@ class Reporter(Progress):
         details.append(f"{artifact.seconds:.1f} s")
         self.out.print(f"[bold green]Wrote[/] {escape(path)} ({', '.join(details)})")
 
+    def wrote(self, path: Path) -> None:
+        """One line for a written file that is not a book output (a proof spread)."""
+        if not self.quiet:
+            self.out.print(f"[bold green]Wrote[/] {escape(_relative(path, self.root))}")
+
     def diagnostic(self, diagnostic: Diagnostic) -> None:
         if diagnostic.severity == "notice" and self.quiet:
             return
