@@ -184,6 +184,9 @@ class BookSection(_Section):
     """The copyright line, for example "© 2026 Jane Editor"."""
     rights: str = "All rights reserved."
     """The rights statement or licence, printed on the copyright page and in the EPUB."""
+    cataloguing: str | None = None
+    """Cataloguing-in-publication data (from a national library), printed as given on the
+    copyright page; line breaks are kept."""
     description: str | None = None
     """A blurb, for the EPUB's and PDF's metadata."""
     dedication: str | None = None

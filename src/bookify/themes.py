@@ -45,6 +45,8 @@ class Theme:
     #: The theme whose templates this one falls back to.
     parent: Theme | None = None
     description: str = ""
+    #: The typefaces the theme sets the book in, as the copyright page credits them.
+    typefaces: str = ""
 
     def stylesheets(self, medium: str) -> list[Path]:
         """The CSS files for `print`, `epub` or `screen`, theme first, project last."""
@@ -85,6 +87,7 @@ class Theme:
     def render(self, template: str, **context: object) -> str:
         """Render one template, turning template mistakes into a `ThemeError`."""
         env = self.environment()
+        context.setdefault("typefaces", self.typefaces)
         try:
             return env.get_template(template).render(**context)
         except jinja2.TemplateSyntaxError as exc:
@@ -148,7 +151,8 @@ def load_theme(project: Project) -> Theme:
     styles = project.styles_dir
     variables = {**theme.variables, **project.config.theme.variables()}
     return Theme(name=name, root=theme.root, overrides=styles if styles.is_dir() else None,
-                 variables=variables, parent=theme.parent, description=theme.description)
+                 variables=variables, parent=theme.parent, description=theme.description,
+                 typefaces=theme.typefaces)
 
 
 @functools.cache
@@ -161,4 +165,4 @@ def builtin_theme(name: str) -> Theme:
     variables = {**(parent.variables if parent else {}),
                  **{key: str(value) for key, value in data.get("variables", {}).items()}}
     return Theme(name=name, root=root, overrides=None, variables=variables, parent=parent,
-                 description=data.get("description", ""))
+                 description=data.get("description", ""), typefaces=data.get("typefaces", ""))

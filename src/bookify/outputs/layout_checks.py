@@ -1,12 +1,15 @@
 """Proofreading the laid-out pages: what CSS cannot promise, checked on WeasyPrint's real boxes.
 
-A printer rejects (or prints badly) an image under 300 dpi at its printed size, and WeasyPrint has
-open bugs that can set a footnote on another page than its call; both can only be seen after
-layout, so they are reported as warnings with the page they are on (and the preview lists them).
+A printer rejects (or prints badly) an image under 300 dpi at its printed size; WeasyPrint has
+open bugs that can set a footnote on another page than its call; `widows` and `orphans` yield
+when a paragraph cannot be split otherwise, and an essay may end with a page holding one line.
+All of it can only be seen after layout, so it is reported with the page it is on (and the
+preview lists it).
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,11 +27,19 @@ _CSS_PX_PER_INCH = 96
 
 
 def check_layout(layout: PrintLayout, project_root: Path, diagnostics: Diagnostics) -> None:
-    """Warn about low-resolution images and footnotes set apart from their calls."""
+    """Warn about low-resolution images, footnotes set apart from their calls, lone lines at
+    the foot or head of a page, and essays whose last page holds a single line."""
     reported: set[str] = set()
     calls: dict[str, int] = {}
     notes: dict[str, int] = {}
+    #: Lines of each paragraph (by id) on each page, and lines of each essay's text per page.
+    paragraph_lines: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    essay_lines: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     for index, page in enumerate(layout.document.pages):
+        body = [c for c in page._page_box.children
+                if not isinstance(c, (boxes.MarginBox, boxes.FootnoteAreaBox))]
+        for child in body:
+            _count_lines(child, index, None, paragraph_lines, essay_lines)
         for box in _walk(page._page_box):
             if isinstance(box, boxes.ReplacedBox) and isinstance(box.replacement, RasterImage):
                 _check_image(box, layout.label(index), project_root, diagnostics, reported)
@@ -42,6 +53,7 @@ def check_layout(layout: PrintLayout, project_root: Path, diagnostics: Diagnosti
                     element = getattr(note, "element", None)
                     if element is not None and element.get("id"):
                         notes.setdefault(element.get("id"), index)
+    _lone_lines(layout, paragraph_lines, essay_lines, diagnostics)
     for note_id, call_page in calls.items():
         note_page = notes.get(note_id)
         if note_page is not None and note_page != call_page:
@@ -52,6 +64,46 @@ def check_layout(layout: PrintLayout, project_root: Path, diagnostics: Diagnosti
                 hint="a WeasyPrint limitation; rewording the sentence around the call, or "
                 "[print] notes = \"endnotes\", avoids it",
             )
+
+
+def _lone_lines(layout: PrintLayout, paragraph_lines, essay_lines, diagnostics) -> None:
+    for paragraph, pages in paragraph_lines.items():
+        if len(pages) < 2:
+            continue
+        ordered = sorted(pages.items())
+        first_page, first_count = ordered[0]
+        last_page, last_count = ordered[-1]
+        essay = paragraph.split(".")[0]
+        if first_count == 1:
+            diagnostics.warn(f"a paragraph of '{essay}' leaves its first line alone at the foot "
+                             f"of page {layout.label(first_page)} (an orphan)")
+        if last_count == 1:
+            diagnostics.warn(f"a paragraph of '{essay}' leaves its last line alone at the head "
+                             f"of page {layout.label(last_page)} (a widow)")
+    for essay, pages in essay_lines.items():
+        last_page, count = max(pages.items())
+        if len(pages) > 1 and count == 1:
+            diagnostics.warn(f"'{essay}' ends with a page holding a single line "
+                             f"(page {layout.label(last_page)})",
+                             hint="shorten or lengthen the last paragraphs by a line")
+
+
+def _count_lines(box, page: int, essay: str | None, paragraph_lines, essay_lines) -> None:
+    """Count the text lines of each numbered paragraph and of each essay on `page`."""
+    element = getattr(box, "element", None)
+    classes = (element.get("class") or "").split() if element is not None else []
+    if element is not None and element.tag == "section" and "essay" in classes:
+        essay = element.get("id")
+    if isinstance(box, boxes.LineBox):
+        if essay is not None and any(isinstance(c, (boxes.TextBox, boxes.InlineBox))
+                                     for c in box.children):
+            essay_lines[essay][page] += 1
+        paragraph = element.get("id") if element is not None else None
+        if paragraph and "." in paragraph:  # the essay's own blocks: "<essay>.<n>"
+            paragraph_lines[paragraph][page] += 1
+        return
+    for child in getattr(box, "children", None) or ():
+        _count_lines(child, page, essay, paragraph_lines, essay_lines)
 
 
 def _walk(box: boxes.Box) -> Iterator[boxes.Box]:

@@ -9,6 +9,7 @@ stops the build instead of silently leaving a hole in the book.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import logging
 import mimetypes
 from collections.abc import Callable, Iterator
@@ -18,6 +19,8 @@ from urllib.request import url2pathname
 
 from weasyprint import CSS, HTML
 from weasyprint.document import Document
+from weasyprint.formatting_structure import boxes
+from weasyprint.layout import block, inline
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import (
     FatalURLFetchingError,
@@ -85,6 +88,64 @@ class SandboxedFetcher(URLFetcher):
 
 
 _VIRTUAL = "file:///bookify/"
+
+#: The most consecutive lines that may end in a hyphen (CSS `hyphenate-limit-lines`, which
+#: WeasyPrint does not implement; a column of hyphens down the margin is a typesetting fault).
+HYPHENATE_LIMIT_LINES = 2
+
+_hyphens_paused = contextvars.ContextVar("bookify_hyphens_paused", default=False)
+
+
+def _limit_hyphenated_lines() -> None:
+    """Teach WeasyPrint `hyphenate-limit-lines: 2`.
+
+    WeasyPrint lays a paragraph out line by line (`iter_line_boxes`); after two lines in a row
+    end with a hyphen, the next line is broken as if hyphenation were manual. Only the decision
+    for that line changes, so every other rule (justification, limits, languages) still holds.
+    """
+    original_lines = inline.iter_line_boxes
+    original_split = inline.split_first_line
+    if getattr(original_lines, "_bookify", False):
+        return
+
+    def iter_line_boxes(context, box, *args, **kwargs):
+        lines = original_lines(context, box, *args, **kwargs)
+        run = 0
+        while True:
+            token = _hyphens_paused.set(run >= HYPHENATE_LIMIT_LINES)
+            try:
+                line, resume_at = next(lines)
+            except StopIteration:
+                return
+            finally:
+                _hyphens_paused.reset(token)
+            run = run + 1 if _ends_with_hyphen(line) else 0
+            yield line, resume_at
+
+    def split_first_line(text, style, *args, **kwargs):
+        if not _hyphens_paused.get() or style["hyphens"] != "auto":
+            return original_split(text, style, *args, **kwargs)
+        style["hyphens"] = "manual"
+        try:
+            return original_split(text, style, *args, **kwargs)
+        finally:
+            style["hyphens"] = "auto"
+
+    iter_line_boxes._bookify = True  # type: ignore[attr-defined]
+    inline.iter_line_boxes = iter_line_boxes
+    inline.split_first_line = split_first_line
+    block.iter_line_boxes = iter_line_boxes
+
+
+def _ends_with_hyphen(line: boxes.LineBox) -> bool:
+    last = line
+    while getattr(last, "children", None):
+        last = last.children[-1]
+    text = getattr(last, "text", "")
+    return bool(text) and text.endswith(last.style["hyphenate_character"])
+
+
+_limit_hyphenated_lines()
 
 
 class _Capture(logging.Handler):
