@@ -20,6 +20,7 @@ from .diagnostics import Diagnostics
 from .errors import BookifyError
 from .markdown import render_book
 from .model import BackMatter, RenderedBook
+from .outputs.cover_wrap import lay_out_cover_wrap, write_cover_wrap_pdf
 from .outputs.epub import write_epub
 from .outputs.html import write_html
 from .outputs.layout_checks import check_layout
@@ -100,11 +101,7 @@ def build(
     if essay is not None or "pdf" in formats or page_list:
         check_font_coverage(rendered, theme, diagnostics)
     if strict and diagnostics.warnings:
-        count = len(diagnostics.warnings)
-        raise BookifyError(
-            f"{count} warning{'s' if count > 1 else ''} and --strict: nothing was written",
-            hint="fix the warnings above, or build without --strict",
-        )
+        _refuse(diagnostics)
     result = BuildResult(rendered=rendered, diagnostics=diagnostics)
     if essay is not None:
         proof = _proof_of(rendered, essay)
@@ -129,6 +126,15 @@ def build(
         if edition == "print":
             check_layout(layouts[edition][0], project.root, diagnostics)
 
+    cover = None
+    if "print" in editions and project.config.print.cover_wrap:
+        progress.stage("Laying out the cover")
+        started = time.perf_counter()
+        cover = (lay_out_cover_wrap(rendered, theme, project, layouts["print"][0].pages,
+                                    diagnostics), time.perf_counter() - started)
+    if strict and diagnostics.warnings:
+        _refuse(diagnostics)  # layout found something (a widow, a low-resolution image…)
+
     result.layouts = {edition: layout for edition, (layout, _) in layouts.items()}
     for fmt in formats:
         started = time.perf_counter()
@@ -142,6 +148,13 @@ def build(
                 _finished(result, progress, Artifact(
                     "pdf", target, layout.pages, time.perf_counter() - started + layout_seconds,
                     edition))
+            if cover is not None:
+                progress.stage("Writing the cover")
+                started = time.perf_counter()
+                target = output_dir / f"{book.slug}-cover.pdf"
+                write_cover_wrap_pdf(cover[0], target)
+                _finished(result, progress, Artifact(
+                    "pdf", target, 1, time.perf_counter() - started + cover[1], "cover"))
             continue
         if fmt == "epub":
             progress.stage("Writing EPUB")
@@ -154,6 +167,14 @@ def build(
             write_html(rendered, theme, project, target, diagnostics)
         _finished(result, progress, Artifact(fmt, target, seconds=time.perf_counter() - started))
     return result
+
+
+def _refuse(diagnostics: Diagnostics) -> None:
+    count = len(diagnostics.warnings)
+    raise BookifyError(
+        f"{count} warning{'s' if count > 1 else ''} and --strict: nothing was written",
+        hint="fix the warnings above, or build without --strict",
+    )
 
 
 def _finished(result: BuildResult, progress: Progress, artifact: Artifact) -> None:

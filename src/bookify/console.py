@@ -67,8 +67,9 @@ class Reporter(Progress):
         if self.quiet:
             return
         path = _relative(artifact.path, self.root)
-        details = [f"{artifact.pages} pages"] if artifact.pages else []
-        details.append(f"{words:,} words")
+        details = [f"{artifact.pages} page{'s' if artifact.pages != 1 else ''}"] if artifact.pages else []
+        if artifact.edition != "cover":
+            details.append(f"{words:,} words")
         details.append(f"{artifact.seconds:.1f} s")
         self.out.print(f"[bold green]Wrote[/] {escape(path)} ({', '.join(details)})")
 

@@ -10,11 +10,12 @@ out and its real page count known:
     height = bleed + trim height + bleed
 
 The geometry (`CoverWrap`) is pure arithmetic and the rules it follows are the printers' as
-published (see `CALIPER_IN` and `PRINTER_RULES`). `write_cover_wrap` sets the theme's
-`cover-wrap.html.j2` on a page that size through the sandboxed WeasyPrint runner, checks the
+published (see `CALIPER_IN` and `PRINTER_RULES`). `lay_out_cover_wrap` sets the theme's
+`cover-wrap.html.j2` on a page that size through the sandboxed WeasyPrint runner and checks the
 laid-out page against the rules (text inside the safe areas, the spine's text inside the spine,
-nothing in the barcode area) and writes the PDF atomically. The PDF's MediaBox is the whole
-wrap with its bleed; its TrimBox is the wrap without it.
+nothing in the barcode area); `write_cover_wrap_pdf` writes it atomically (`write_cover_wrap`
+does both). The PDF's MediaBox is the whole wrap with its bleed; its TrimBox is the wrap
+without it, and WeasyPrint's output is the same bytes for the same sources.
 """
 
 from __future__ import annotations
@@ -99,8 +100,8 @@ PRINTER_RULES: dict[str, PrinterRules] = {
 #: Spine type: no larger than this, and no smaller (a thinner spine is left plain).
 MAX_SPINE_FONT_PT = 14.0
 MIN_SPINE_FONT_PT = 6.0
-#: The height of a line of type as WeasyPrint sets it, in ems (EB Garamond's ascent and descent, 1.305):
-#: the spine's type is sized so that this fits between the clearances.
+#: The height of a line of type as WeasyPrint sets it, in ems (EB Garamond's ascent and
+#: descent come to 1.305): the spine's type is sized so that this fits between the clearances.
 SPINE_LINE_EM = 1.32
 #: Spine type smaller than this is set only when the title alone would be no larger.
 SPINE_COMFORTABLE_PT = 9.0
@@ -161,7 +162,7 @@ def spine_width(page_count: int, paper: str, printer: str) -> float:
 
 def _check_page_count(page_count: int) -> None:
     if isinstance(page_count, bool) or not isinstance(page_count, int):
-        raise ValueError(f"the page count must be a whole number, not {page_count!r}")
+        raise TypeError(f"the page count must be a whole number, not {page_count!r}")
     if not 1 <= page_count <= MAX_PAGES:
         raise ValueError(f"{page_count} pages is not a book a printer binds "
                          f"(a paperback has 1 to {MAX_PAGES} pages)")
@@ -236,7 +237,8 @@ class CoverWrap:
     @property
     def folds(self) -> tuple[Rect, Rect]:
         """The two fold lines (rectangles of no width) either side of the spine."""
-        return (Rect(self.spine.x, 0.0, 0.0, self.height), Rect(self.front.x, 0.0, 0.0, self.height))
+        return (Rect(self.spine.x, 0.0, 0.0, self.height),
+                Rect(self.front.x, 0.0, 0.0, self.height))
 
     @property
     def barcode(self) -> Rect:
@@ -316,6 +318,14 @@ class SpineText:
     names: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class CoverWrapLayout:
+    """The wrap laid out and checked, ready to write: its geometry and WeasyPrint's page."""
+
+    wrap: CoverWrap
+    document: Document
+
+
 def write_cover_wrap(
     rendered: RenderedBook,
     theme: Theme,
@@ -326,7 +336,24 @@ def write_cover_wrap(
     *,
     proof: bool = False,
 ) -> Path:
-    """Write the cover wrap for a print edition of `page_count` pages to `target` (atomically).
+    """Lay out and write the cover wrap for a print edition of `page_count` pages to `target`
+    (atomically). See `lay_out_cover_wrap` and `write_cover_wrap_pdf` to lay out first and
+    write later, as a build does so that a problem found anywhere stops every output."""
+    layout = lay_out_cover_wrap(rendered, theme, project, page_count, diagnostics, proof=proof)
+    return write_cover_wrap_pdf(layout, target)
+
+
+def lay_out_cover_wrap(
+    rendered: RenderedBook,
+    theme: Theme,
+    project: Project,
+    page_count: int,
+    diagnostics: Diagnostics,
+    *,
+    proof: bool = False,
+) -> CoverWrapLayout:
+    """The cover wrap for a print edition of `page_count` pages, laid out and checked against
+    the printer's rules (what strays outside them is a warning).
 
     With `proof`, the folds, safe areas and barcode area are outlined: a file to check the
     design with, never to upload.
@@ -345,26 +372,25 @@ def write_cover_wrap(
             hint,
         ) from None
     _explain(wrap, rendered, project, diagnostics)
-    document = lay_out_cover_wrap(rendered, theme, project, wrap, diagnostics, proof=proof)
+    document = _lay_out(rendered, theme, project, wrap, diagnostics, proof)
     for problem in check_cover_layout(document, wrap):
         diagnostics.warn(f"cover: {problem}", hint="shorten the text, or move it in "
                          "styles/cover-wrap.css (the printer may trim or cover it)")
+    return CoverWrapLayout(wrap, document)
+
+
+def write_cover_wrap_pdf(layout: CoverWrapLayout, target: Path) -> Path:
+    """Write a laid-out wrap to `target` atomically: the MediaBox is the wrap with its bleed,
+    the TrimBox and the folds' positions as `layout.wrap` says."""
     with atomic_output(target) as temporary:
-        document.write_pdf(temporary)
+        layout.document.write_pdf(temporary)
     return target
 
 
-def lay_out_cover_wrap(
-    rendered: RenderedBook,
-    theme: Theme,
-    project: Project,
-    wrap: CoverWrap,
-    diagnostics: Diagnostics,
-    *,
-    proof: bool = False,
-) -> Document:
+def _lay_out(rendered: RenderedBook, theme: Theme, project: Project, wrap: CoverWrap,
+             diagnostics: Diagnostics, proof: bool) -> Document:
     """Lay out the wrap. The spine's line is set once at the largest size the spine allows;
-    when the title and names do not fit its length, it is set again smaller, then with the
+    when the title and names do not fit its length, it is set again smaller, or with the
     title alone, and the spine is left plain when even that would be too small to read."""
     meta = rendered.book.meta
     names = list(meta.authors) or list(meta.editors)
@@ -509,7 +535,8 @@ def _check_image_resolution(path: Path, wrap: CoverWrap, project: Project,
     dpi = min(width / (panel.width / POINTS_PER_INCH), height / (panel.height / POINTS_PER_INCH))
     message = (f"the cover image prints at {dpi:.0f} dpi on the front cover "
                f"({width} × {height} px over {_inches(panel.width)} × {_inches(panel.height)})")
-    location = Location(project.config_path, key_line(project.root, ("book", "cover")), "book.cover")
+    location = Location(project.config_path, key_line(project.root, ("book", "cover")),
+                        "book.cover")
     needed = (f"printers ask for {GOOD_IMAGE_DPI} dpi: "
               f"{math.ceil(panel.width / POINTS_PER_INCH * GOOD_IMAGE_DPI)} × "
               f"{math.ceil(panel.height / POINTS_PER_INCH * GOOD_IMAGE_DPI)} px")
