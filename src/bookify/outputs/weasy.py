@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import inspect
 import logging
+import textwrap
 import mimetypes
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -146,6 +148,36 @@ def _ends_with_hyphen(line: boxes.LineBox) -> bool:
 
 
 _limit_hyphenated_lines()
+
+
+#: The line of WeasyPrint 70's `_linebox_layout` that lets a paragraph keep one more line on a
+#: page by sending the page's last footnote to the next page, away from its call.
+_REPORT_FOOTNOTES = "report = not context.in_column and can_break_now and not could_break_before"
+
+
+def _keep_footnotes_with_their_calls() -> None:
+    """Work around WeasyPrint's footnotes set a page after their call (Kozea/WeasyPrint#1564).
+
+    When a paragraph needs one more line on a page to honour `orphans`, WeasyPrint makes room by
+    deferring the page's last footnote to the next page; a book instead moves the paragraph's
+    first line over. Turning that trade off leaves `orphans` to the ordinary page break. If the
+    installed WeasyPrint has no such line, nothing is patched (and `check_layout` still warns
+    about any footnote set apart from its call).
+    """
+    if getattr(block._linebox_layout, "_bookify", False):
+        return
+    source = textwrap.dedent(inspect.getsource(block._linebox_layout))
+    if source.count(_REPORT_FOOTNOTES) != 1:
+        return
+    namespace: dict[str, object] = {}
+    exec(compile(source.replace(_REPORT_FOOTNOTES, "report = False"),  # noqa: S102
+                 block.__file__, "exec"), block.__dict__, namespace)
+    patched = namespace["_linebox_layout"]
+    patched._bookify = True  # type: ignore[attr-defined]
+    block._linebox_layout = patched
+
+
+_keep_footnotes_with_their_calls()
 
 
 class _Capture(logging.Handler):
