@@ -118,6 +118,27 @@ def proof_command(project_dir: Path, pages: str | None, essays: tuple[str, ...],
         reporter.wrote(path)
 
 
+@main.command("preview")
+@click.option("--project", "project_dir", type=click.Path(path_type=Path), default=".",
+              show_default=True, help="The book project's folder (holding bookify.toml).")
+@click.option("--port", type=click.IntRange(1, 65535),
+              help="Listen on this port of 127.0.0.1 (default: a free one).")
+@click.option("--open", "open_browser", is_flag=True, help="Open the preview in a web browser.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only the address and errors.")
+def preview_command(project_dir: Path, port: int | None, open_browser: bool, quiet: bool) -> None:
+    """Preview the book's pages in a browser, rebuilt each time you save.
+
+    Example: bookify preview --open
+    """
+    from .preview import serve
+
+    try:
+        serve(project_dir, port=port, open_browser=open_browser, quiet=quiet)
+    except BookifyError as error:
+        print_error(error, project_dir.resolve())
+        sys.exit(error.exit_code)
+
+
 @main.command("new")
 @click.argument("folder", type=click.Path(path_type=Path))
 @click.option("--title", help="The book's title (default: from the folder name).")

@@ -23,6 +23,7 @@ import json
 import mimetypes
 import queue
 import re
+import sys
 import threading
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -64,6 +65,13 @@ class PreviewServer(ThreadingHTTPServer):
     def shutdown(self) -> None:
         self.closing.set()  # ends the event streams too
         super().shutdown()
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Say nothing of a browser hanging up; a real bug in one line, not a traceback."""
+        error = sys.exc_info()[1]
+        if not isinstance(error, (ConnectionError, TimeoutError)):
+            print(f"bookify preview: internal error answering a request: "
+                  f"{type(error).__name__}: {error}", file=sys.stderr)
 
 
 class PreviewHandler(BaseHTTPRequestHandler):
