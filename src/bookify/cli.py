@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import traceback
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -58,19 +60,10 @@ def build_command(project_dir: Path, formats, output_dir: Path | None, essay: st
     """
     reporter = Reporter(project_dir.resolve(), quiet)
     diagnostics = Diagnostics()
-    try:
+    with _reporting(reporter, diagnostics, debug):
         project = load_project(project_dir)
         result = build(project, formats, output_dir.resolve() if output_dir else None,
                        reporter, diagnostics, strict=strict, essay=essay)
-    except BookifyError as error:
-        for item in diagnostics.items:
-            reporter.diagnostic(item)
-        reporter.error(error)
-        sys.exit(error.exit_code)
-    except Exception as exc:  # a bug in bookify, not in the book
-        _internal_error(exc, debug)
-    for item in result.diagnostics.items:
-        reporter.diagnostic(item)
     for artifact in result.artifacts:
         reporter.artifact(artifact, result.rendered.words)
 
@@ -98,22 +91,13 @@ def proof_command(project_dir: Path, pages: str | None, essays: tuple[str, ...],
     """
     reporter = Reporter(project_dir.resolve(), quiet)
     diagnostics = Diagnostics()
-    try:
+    with _reporting(reporter, diagnostics, debug):
         project = load_project(project_dir)
         result = build(project, ["pdf"], None, reporter, diagnostics, editions=[edition])
         layout = result.layouts[edition]
         pdf = next(a.path for a in result.artifacts if a.edition == edition)
         folder = output_dir.resolve() if output_dir else project.output_dir / "proof"
         written = write_spreads(pdf, layout, pages_for(layout, pages, essays), folder, dpi)
-    except BookifyError as error:
-        for item in diagnostics.items:
-            reporter.diagnostic(item)
-        reporter.error(error)
-        sys.exit(error.exit_code)
-    except Exception as exc:  # a bug in bookify, not in the book
-        _internal_error(exc, debug)
-    for item in result.diagnostics.items:
-        reporter.diagnostic(item)
     for path in written:
         reporter.wrote(path)
 
@@ -154,6 +138,23 @@ def new_command(folder: Path, title: str | None) -> None:
         sys.exit(error.exit_code)
     click.echo(f"Created {folder}/ with {len(written)} files. Next:")
     click.echo(f"  cd {folder} && bookify build")
+
+
+@contextlib.contextmanager
+def _reporting(reporter: Reporter, diagnostics: Diagnostics, debug: bool) -> Iterator[None]:
+    """Run a command's work: print its diagnostics, and turn a book error into its message
+    and exit status (an unexpected exception into the internal-error message)."""
+    try:
+        yield
+    except BookifyError as error:
+        for item in diagnostics.items:
+            reporter.diagnostic(item)
+        reporter.error(error)
+        sys.exit(error.exit_code)
+    except Exception as exc:  # a bug in bookify, not in the book
+        _internal_error(exc, debug)
+    for item in diagnostics.items:
+        reporter.diagnostic(item)
 
 
 def _internal_error(exc: Exception, debug: bool) -> None:

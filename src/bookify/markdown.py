@@ -36,6 +36,7 @@ from .model import (
     RenderedPerson,
 )
 from .project import Project
+from .xmltree import remove_keeping_text
 
 EXTENSIONS = [
     "footnotes",
@@ -579,7 +580,7 @@ def _footnotes_inline(body: etree._Element, notes: etree._Element) -> etree._Ele
         placed.add(target)
         note = copy.deepcopy(by_id[target])
         for backref in note.xpath('.//a[contains(@class, "footnote-backref")]'):
-            _drop_keeping_tail(backref)
+            remove_keeping_text(backref)
         note.tag = "span"
         note.attrib.clear()
         note.set("class", "footnote")
@@ -595,18 +596,6 @@ def _footnotes_inline(body: etree._Element, notes: etree._Element) -> etree._Ele
         note.tail = call.tail
         call.getparent().replace(call, note)
     return body
-
-
-def _drop_keeping_tail(element: etree._Element) -> None:
-    """Remove `element` but keep the text after it (and strip the space before it)."""
-    parent = element.getparent()
-    previous = element.getprevious()
-    tail = element.tail or ""
-    if previous is not None:
-        previous.tail = (previous.tail or "").rstrip("\u00a0 ") + tail
-    else:
-        parent.text = (parent.text or "").rstrip("\u00a0 ") + tail
-    parent.remove(element)
 
 
 def _sanitize(html: str) -> str:

@@ -31,6 +31,7 @@ from ..markdown import text_direction
 from ..model import Book, RenderedBook, RenderedEssay, RenderedPart
 from ..project import Project
 from ..themes import Theme
+from ..xmltree import remove_keeping_text
 from .epub_assets import PreparedImage, characters_of, prepare_image, subset_font
 from .pdf import PrintLayout
 
@@ -390,7 +391,7 @@ def _notes_as_asides(section: etree._Element) -> None:
             link.tail = " "
             if back is not None:
                 link.set("href", back.get("href"))
-                _remove_keeping_text(back)
+                remove_keeping_text(back)
             first = aside.find(f"{{{XHTML_NS}}}p")
             holder = first if first is not None else aside
             link.tail += holder.text.lstrip() if holder.text else ""
@@ -398,18 +399,6 @@ def _notes_as_asides(section: etree._Element) -> None:
             holder.insert(0, link)
             notes.addprevious(aside)
         section.remove(notes)
-
-
-def _remove_keeping_text(node: etree._Element) -> None:
-    """Remove an element; the text after it stays (without the no-break space before it)."""
-    parent = node.getparent()
-    previous = node.getprevious()
-    tail = node.tail or ""
-    if previous is not None:
-        previous.tail = (previous.tail or "").rstrip("\u00a0 ") + tail
-    else:
-        parent.text = (parent.text or "").rstrip("\u00a0 ") + tail
-    parent.remove(node)
 
 
 class _PackageWriter(epub.EpubWriter):
