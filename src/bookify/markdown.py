@@ -525,8 +525,10 @@ _FRENCH = [
     (re.compile(r"(?<=[^\W\d_]|[»)])[ \u00a0\u202f]?([;!?])"), _NBSP + r"\1"),
     (re.compile(r"(?<=[^\W\d_]|[»)])[ \u00a0\u202f]?:(?!//)"), _NBSP + ":"),
 ]
-#: German quotation marks: „so“ (the single ones are left alone: ’ is also the apostrophe).
-_GERMAN = [(re.compile("“"), "„"), (re.compile("”"), "“")]
+#: German quotation marks: „so“, from the English ones smart quotes made; marks already
+#: German (a „ and the “ closing it, which follows a letter or punctuation) are kept. Single
+#: quotes are left alone: ’ is also the apostrophe.
+_GERMAN = [(re.compile(r"(?<![^\s(\[—–-])“"), "„"), (re.compile("”"), "“")]
 
 
 def punctuate(root: etree._Element, language: str) -> None:

@@ -307,16 +307,22 @@ def _insert_markers(markers: list[_Marker], pages: dict[str, _Page]) -> None:
             element.text = None
             element.insert(0, span)
         placed[marker.label] = span
-    previous: etree._Element | None = None
-    for marker in markers:
+    # A page with no text of its own (a blank verso) is marked after all the text of the page
+    # before: just before the next page's marker when that is in the same document, else at
+    # the end of the document.
+    following: tuple[_Marker, etree._Element] | None = None
+    for marker in reversed(markers):
         if marker.label in placed:
-            previous = placed[marker.label]
-        elif previous is not None:  # no text of its own: right after the page before
-            span = _marker_span(marker.label)
-            span.tail = previous.tail
-            previous.tail = None
-            previous.addnext(span)
-            previous = span
+            following = (marker, placed[marker.label])
+            continue
+        span = _marker_span(marker.label)
+        if following is not None and following[0].page.uid == marker.page.uid:
+            following[1].addprevious(span)
+        else:
+            root = pages[marker.page.uid].root  # the nav may have been rendered again
+            body = root.find(f"{{{XHTML_NS}}}body")
+            (body if body is not None else root).append(span)
+        following = (marker, span)
 
 
 def _marker_span(label: str) -> etree._Element:
