@@ -61,19 +61,41 @@ class BuiltBook:
             raise result
         return result
 
-    def artifact(self, fmt: str) -> Path:
-        paths = [a.path for a in self.build_result(fmt).artifacts if a.format == fmt]
-        if not paths:
-            raise LookupError(f"the {self.name} build wrote no {fmt}")
-        return paths[0]
+    def _artifact(self, fmt: str, edition: str | None = None):
+        found = [a for a in self.build_result(fmt).artifacts
+                 if a.format == fmt and (edition is None or a.edition == edition)]
+        if not found:
+            raise LookupError(f"the {self.name} build wrote no {fmt}"
+                              + (f" ({edition} edition)" if edition else ""))
+        return found[0]
 
-    def pages_reported(self) -> int | None:
-        """The page count the build reported for the PDF."""
-        return next(a.pages for a in self.build_result("pdf").artifacts if a.format == "pdf")
+    def artifact(self, fmt: str, edition: str | None = None) -> Path:
+        """The file written for `fmt`; a PDF is the print edition unless `edition` says
+        otherwise ("print" or "digital")."""
+        if fmt == "pdf" and edition is None:
+            edition = "print"
+        return self._artifact(fmt, edition).path
+
+    def pages_reported(self, edition: str = "print") -> int | None:
+        """The page count the build reported for a PDF edition."""
+        return self._artifact("pdf", edition).pages
 
     @property
     def pdf(self) -> Path:
-        return self.artifact("pdf")
+        """The print edition (`<slug>-print.pdf`): the interior a printer takes."""
+        return self.artifact("pdf", "print")
+
+    @property
+    def print_pdf(self) -> Path:
+        return self.artifact("pdf", "print")
+
+    @property
+    def digital_pdf(self) -> Path:
+        """The digital edition (`<slug>-digital.pdf`): cover first, no forced blanks, live links."""
+        return self.artifact("pdf", "digital")
+
+    def pdf_edition(self, edition: str) -> Path:
+        return self.artifact("pdf", edition)
 
     @property
     def epub(self) -> Path:
@@ -94,8 +116,31 @@ class BuiltBook:
 
     @functools.cached_property
     def printed(self) -> PrintedBook:
-        """The PDF as pages of text (extracted once)."""
-        return PrintedBook.read(self.pdf)
+        """The print edition as pages of text (extracted once)."""
+        return PrintedBook.read(self.print_pdf, front_titles=self.front_titles)
+
+    @functools.cached_property
+    def printed_digital(self) -> PrintedBook:
+        """The digital edition as pages of text (extracted once)."""
+        return PrintedBook.read(self.digital_pdf, front_titles=self.front_titles)
+
+    def printed_edition(self, edition: str) -> PrintedBook:
+        return self.printed if edition == "print" else self.printed_digital
+
+    @functools.cached_property
+    def print_layout(self):
+        """The print edition's WeasyPrint layout (`bookify.outputs.pdf.PrintLayout`): the one
+        the build wrote when it kept it, otherwise laid out again from the same sources."""
+        result = self.build_result("pdf")
+        layouts = getattr(result, "layouts", None) or {}
+        if "print" in layouts:
+            return layouts["print"]
+        from bookify.outputs.pdf import lay_out_book
+        from bookify.themes import load_theme
+
+        project = load_project(self.project)
+        return lay_out_book(result.rendered, load_theme(project), project, Diagnostics(),
+                            edition="print")
 
     @functools.cached_property
     def ebook(self) -> EpubFile:
@@ -127,10 +172,24 @@ class BuiltBook:
         return [title for attr, title in BACK_PAGES if getattr(back, attr)]
 
     @property
+    def front_titles(self) -> list[str]:
+        """Titles of the authored front-matter pieces ([front_matter] files: a preface…), in
+        order; they come between the contents and the first essay."""
+        return [piece.title_text for piece in self.rendered.front]
+
+    @property
+    def back_piece_titles(self) -> list[str]:
+        """Titles of the authored back-matter pieces ([back_matter] files: a colophon…), set
+        after the essays and before the generated back pages."""
+        return [piece.title_text for piece in self.rendered.back]
+
+    @property
     def outline_structure(self) -> list[tuple[int, str]]:
-        """`structure` followed by the back pages, each at level 1: the PDF outline, the EPUB
-        navigation and the NCX."""
-        return self.structure + [(1, title) for title in self.back_titles]
+        """The front pieces, `structure`, the back pieces and the generated back pages, the
+        pieces and back pages each at level 1: the PDF outline, the EPUB navigation and the NCX."""
+        return ([(1, title) for title in self.front_titles] + self.structure
+                + [(1, title) for title in self.back_piece_titles]
+                + [(1, title) for title in self.back_titles])
 
     @property
     def essay_titles(self) -> list[str]:
@@ -139,6 +198,12 @@ class BuiltBook:
     @property
     def part_titles(self) -> list[str]:
         return [e.title_text for e in self.rendered.contents if isinstance(e, RenderedPart)]
+
+    @property
+    def parts_with_intros(self) -> list[tuple[str, bool]]:
+        """(title, whether it has an introduction on its page) of each part, in reading order."""
+        return [(e.title_text, e.intro_html is not None) for e in self.rendered.contents
+                if isinstance(e, RenderedPart)]
 
     def nav_titles(self) -> list[tuple[int, str]]:
         """(level, title) of each EPUB nav entry, an anthology's " — Author" byline taken off."""
@@ -211,3 +276,12 @@ def sample_book(sample_build: BuildResult) -> BuiltBook:
     """The repository's sample anthology (built once by tests/conftest.py's `sample_build`)."""
     output = sample_build.artifacts[0].path.parent
     return BuiltBook("sample", REPO, output, {a.format: sample_build for a in sample_build.artifacts})
+
+
+@pytest.fixture(scope="session")
+def large_book(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> BuiltBook:
+    """tests/projects/anthology-large with the corpus's 49 essays in seven parts, PDF and EPUB
+    built once per session (minutes: only for tests marked slow)."""
+    root = copy_project("anthology-large", tmp_path_factory.mktemp("anthology") / "anthology-large")
+    return build_corpus_book(root, corpus / "anthology-large",
+                             "anthology-large with parts and contributors")

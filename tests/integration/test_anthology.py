@@ -24,7 +24,7 @@ from tests.support.epub import NS, EpubFile
 from tests.support.pdf import link_targets, outline
 
 from .bookcheck import flat, folio, reading
-from .conftest import REPO, BuiltBook, build_corpus_book, build_project, copy_project
+from .conftest import REPO, BuiltBook, build_project
 
 XHTML = f"{{{NS['xhtml']}}}"
 BACK_FILES = {"Contributors": "contributors.xhtml", "Credits": "credits.xhtml",
@@ -68,13 +68,16 @@ def part_pages(book: BuiltBook) -> dict[str, int]:
     return pages
 
 
-def back_pages(book: BuiltBook) -> dict[str, range]:
+def back_pages(book: BuiltBook, edition: str = "print") -> dict[str, range]:
     """The physical pages (0-based) of each back page, from its first page to the page before
-    the next one (or the end of the book)."""
+    the next one (or the end of the book). The authored back pieces (a colophon) come first."""
+    printed = book.printed_edition(edition)
     titles = book.back_titles
-    last_opener = max(book.printed.opener_pages(book.essay_titles))
-    starts = book.printed.back_page_openers(titles, after=last_opener)
-    return {t: range(s, e) for t, s, e in zip(titles, starts, starts[1:] + [len(book.printed.pages)])}
+    last_opener = max(printed.opener_pages(book.essay_titles))
+    if book.back_piece_titles:
+        last_opener = max(printed.back_page_openers(book.back_piece_titles, after=last_opener))
+    starts = printed.back_page_openers(titles, after=last_opener)
+    return {t: range(s, e) for t, s, e in zip(titles, starts, starts[1:] + [len(printed.pages)])}
 
 
 def back_lines(book: BuiltBook, title: str) -> list[str]:
@@ -238,15 +241,20 @@ def test_the_index_of_authors_puts_surnames_first_with_the_pages(sample_book: Bu
     assert len(starts) == len(SAMPLE_PEOPLE), "each name starts an entry of its own"
 
 
-def test_the_copyright_page_gives_the_credits_page_number(sample_book: BuiltBook) -> None:
-    pages = sample_book.printed.pages
+@pytest.mark.parametrize("edition", ["print", "digital"])
+def test_the_copyright_page_gives_the_credits_page_number(sample_book: BuiltBook, edition: str) -> None:
+    """In each edition the copyright page gives the folio the Credits page has in that edition;
+    in the digital edition the mention is a link to it (the print edition has no links)."""
+    printed = sample_book.printed_edition(edition)
+    pages = printed.pages
     mentions = [(i, m) for i, text in enumerate(pages) if (m := re.search(r"Credits \(page (\d+)\)", flat(text)))]
     assert len(mentions) == 1, mentions
     index, match = mentions[0]
-    assert index < sample_book.printed.contents_pages[0], "on the copyright page, before the contents"
-    credits = back_pages(sample_book)["Credits"].start
+    assert index < printed.contents_pages[0], "on the copyright page, before the contents"
+    credits = back_pages(sample_book, edition)["Credits"].start
     assert match[1] == folio(pages[credits])
-    assert (index, credits) in link_targets(sample_book.pdf), "and the mention links to the Credits page"
+    if edition == "digital":
+        assert (index, credits) in link_targets(sample_book.digital_pdf), "and the mention links to the Credits page"
 
 
 def test_back_pages_are_epub_documents_after_the_last_essay(sample_book: BuiltBook) -> None:
@@ -256,7 +264,10 @@ def test_back_pages_are_epub_documents_after_the_last_essay(sample_book: BuiltBo
     assert all(manifest.get(f) == "application/xhtml+xml" for f in files), manifest
     spine = [item.href for item in epub.spine]
     last_essay = max(spine.index(f"{e.id}.xhtml") for e in sample_book.rendered.essays())
-    assert spine[last_essay + 1:] == files
+    # The authored back matter (the colophon) comes between the essays and the generated pages.
+    pieces = [f"{piece.id}.xhtml" for piece in sample_book.rendered.back]
+    assert pieces == ["colophon.xhtml"]
+    assert spine[last_essay + 1:] == pieces + files
     assert epub.toc_entries()[-3:] == [(1, title, href) for title, href in BACK_FILES.items()]
     assert ncx_entries(epub)[-3:] == [(1, title, href) for title, href in BACK_FILES.items()]
     for title, href in BACK_FILES.items():
@@ -482,8 +493,15 @@ def test_title_page_credits_the_foreword_translator_and_illustrator(water_book: 
     front = [flat(t) for t in printed.pages[:printed.contents_pages[0]]]
     title_pages = [t for t in front if t.startswith("Water and Stone") and "Edited by Pat Editor" in t
                    and t.casefold().endswith("testbed press")]
-    assert len(title_pages) == 2, front  # the typographic cover and the title page
-    title_page = title_pages[1]
+    assert len(title_pages) == 1, front  # the title page (the print edition has no cover)
+    digital = water_book.printed_digital
+    digital_front = [flat(t) for t in digital.pages[:digital.contents_pages[0]]]
+    digital_pages = [t for t in digital_front if t.startswith("Water and Stone") and "Edited by Pat Editor" in t
+                     and t.casefold().endswith("testbed press")]
+    # The digital edition opens with the typographic cover, then the same title page.
+    assert len(digital_pages) == 2 and digital_pages[0] == digital_front[0], digital_front
+    assert digital_pages[1] == title_pages[0]
+    title_page = title_pages[0]
     for line in ("With a foreword by Oona Foreword", "Translated by Tess Translator",
                  "Illustrated by Ivo Illustrator", "Edited by Pat Editor"):
         assert line in title_page, title_page
@@ -515,12 +533,8 @@ LARGE_ESSAYS = 49
 LARGE_PARTS = 7
 
 
-@pytest.fixture(scope="module")
-def large_book(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> BuiltBook:
-    """tests/projects/anthology-large with the corpus's 49 essays, PDF and EPUB built once."""
-    root = copy_project("anthology-large", tmp_path_factory.mktemp("anthology") / "anthology-large")
-    return build_corpus_book(root, corpus / "anthology-large",
-                             "anthology-large with parts and contributors")
+# `large_book` (tests/integration/conftest.py): the project built once per session, shared
+# with test_print_rules.py.
 
 
 def _configured_contents(root: Path) -> list[tuple[int, str]]:

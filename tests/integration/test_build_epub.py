@@ -113,24 +113,39 @@ def test_ncx_for_epub2_readers_matches_the_nav(book: BuiltBook) -> None:
             walk(point, level + 1)
 
     walk(ncx.find("ncx:navMap", NS), 1)
-    # Parts and essays in reading order, then the back pages (Contributors…) at the top level.
+    # The front pieces (a preface), parts and essays in reading order, then the back pieces
+    # (a colophon) and back pages (Contributors…) at the top level.
     assert [(level, label) for level, label, _ in entries] == book.outline_structure
     assert [src for _, _, src in entries] == [href for _, _, href in epub.toc_entries()]
-    back = entries[len(book.structure):]
+    front, body, pieces, back = _divisions(book, entries)
+    assert [src for _, _, src in front] == [f"{piece.id}.xhtml" for piece in book.rendered.front]
+    assert [src for _, _, src in pieces] == [f"{piece.id}.xhtml" for piece in book.rendered.back]
     assert [src for _, _, src in back] == [f"{page_id}.xhtml" for page_id, title in BACK_FILES
                                           if title in book.back_titles]
 
 
+def _divisions(book: BuiltBook, entries: list) -> tuple[list, list, list, list]:
+    """Navigation entries split into the front pieces, the parts and essays, the back pieces
+    and the generated back pages."""
+    nf, nb, ns = len(book.front_titles), len(book.back_piece_titles), len(book.structure)
+    return entries[:nf], entries[nf:nf + ns], entries[nf + ns:nf + ns + nb], entries[nf + ns + nb:]
+
+
 def test_nav_lists_the_back_pages_after_the_essays(book: BuiltBook) -> None:
-    """The navigation ends with the back pages, each at the top level, each a document of its
-    own that comes after the last essay in the spine."""
+    """The navigation ends with the back pieces (a colophon) and back pages, each at the top
+    level, each a document of its own that comes after the last essay in the spine, in that
+    order; the front pieces (a preface) come before the first essay."""
     entries = book.ebook.toc_entries()
     assert book.nav_titles() == book.outline_structure
     spine = [item.href for item in book.ebook.spine]
-    back = [href for _, _, href in entries[len(book.structure):]]
-    assert back == [f"{page_id}.xhtml" for page_id, title in BACK_FILES if title in book.back_titles]
-    last_essay = max(spine.index(urldefrag(href)[0]) for _, _, href in entries[:len(book.structure)])
+    front, body, pieces, back = _divisions(book, entries)
+    back = [href for _, _, href in pieces + back]
+    assert back == ([f"{piece.id}.xhtml" for piece in book.rendered.back]
+                    + [f"{page_id}.xhtml" for page_id, title in BACK_FILES if title in book.back_titles])
+    first_essay = min(spine.index(urldefrag(href)[0]) for _, _, href in body)
+    last_essay = max(spine.index(urldefrag(href)[0]) for _, _, href in body)
     assert [spine.index(href) for href in back] == list(range(last_essay + 1, last_essay + 1 + len(back)))
+    assert all(spine.index(urldefrag(href)[0]) < first_essay for _, _, href in front)
 
 
 def test_minimal_nav_is_in_file_name_order_without_bylines(minimal_book: BuiltBook) -> None:

@@ -32,11 +32,18 @@ def test_exit_status_is_zero(cli_run) -> None:
     assert completed.returncode == 0, completed.stdout + completed.stderr
 
 
-def test_only_the_pdf_is_written_and_only_into_the_output_folder(cli_run) -> None:
+#: What `--format pdf` writes by default: the two editions ([print] editions) and the print
+#: edition's cover wrap ([print] cover_wrap).
+PDFS = {"print": "a-minimal-book-print.pdf", "digital": "a-minimal-book-digital.pdf",
+        "cover": "a-minimal-book-cover.pdf"}
+
+
+def test_only_the_pdfs_are_written_and_only_into_the_output_folder(cli_run) -> None:
     root, output, _ = cli_run
-    assert sorted(p.name for p in output.iterdir()) == ["a-minimal-book.pdf"]
+    assert sorted(p.name for p in output.iterdir()) == sorted(PDFS.values())
     assert not (root / "build").exists(), "--output replaces the project's build/ folder"
-    assert PdfReader(output / "a-minimal-book.pdf").pages
+    for name in PDFS.values():
+        assert PdfReader(output / name).pages
 
 
 def _body_words(root: Path) -> int:
@@ -50,18 +57,26 @@ def _body_words(root: Path) -> int:
     return total
 
 
-def test_summary_names_the_file_with_its_page_and_word_counts(cli_run) -> None:
+def test_summary_names_each_file_with_its_page_and_word_counts(cli_run) -> None:
+    """One line per file: each edition with its page and word counts, the cover wrap (one
+    sheet) with its page count."""
     root, output, completed = cli_run
-    pdf = output / "a-minimal-book.pdf"
-    pages = len(PdfReader(pdf).pages)
     lines = [line for line in completed.stdout.splitlines() if line.startswith("Wrote ")]
-    assert len(lines) == 1, completed.stdout
-    match = re.fullmatch(r"Wrote (\S+) \((\d+) pages, ([\d,]+) words, [\d.]+ s\)", lines[0])
-    assert match, lines[0]
-    assert Path(match[1]).name == pdf.name and (root / match[1]).resolve() == pdf.resolve()
-    assert int(match[2]) == pages
-    assert int(match[3].replace(",", "")) == _body_words(root)
-    assert completed.stderr == "", "a clean book builds without warnings"
+    assert len(lines) == len(PDFS), completed.stdout
+    for edition, line in zip(["print", "digital"], lines):
+        pdf = output / PDFS[edition]
+        match = re.fullmatch(r"Wrote (\S+) \((\d+) pages, ([\d,]+) words, [\d.]+ s\)", line)
+        assert match, line
+        assert Path(match[1]).name == pdf.name and (root / match[1]).resolve() == pdf.resolve()
+        assert int(match[2]) == len(PdfReader(pdf).pages)
+        assert int(match[3].replace(",", "")) == _body_words(root)
+    cover = re.fullmatch(r"Wrote (\S+) \(1 page, [\d.]+ s\)", lines[2])
+    assert cover and Path(cover[1]).name == PDFS["cover"], lines[2]
+    # A clean book builds without warnings; a notice (such as the printer's minimum page count
+    # for so short a book) is information, not a warning.
+    problems = [line for line in completed.stderr.splitlines()
+                if line.strip() and not line.startswith(("notice:", "  hint:"))]
+    assert not problems, completed.stderr
 
 
 def test_quiet_prints_nothing_for_a_clean_book(tmp_path: Path) -> None:

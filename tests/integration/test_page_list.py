@@ -94,7 +94,20 @@ def test_each_marker_stands_where_its_page_begins_in_print(book: BuiltBook) -> N
         pages = find_pages(book.pdf, snippet, ignore_case=True)
         assert labels.index(label) in pages, (label, document, snippet, [labels[p] for p in pages])
         checked += 1
-    assert checked >= 5
+    # Fewer than 5 means most markers have no text after them: see the next test.
+    assert checked >= 5, f"only {checked} markers could be checked against the print pages"
+
+
+def test_a_blank_page_is_marked_after_the_text_of_the_page_before(book: BuiltBook) -> None:
+    """A blank verso has no text of its own: its marker belongs after the last words of the page
+    before (just before the next page's marker), so that no text follows it. Set before the
+    page before's text, it leaves that page's marker with nothing after it, and "go to page 4"
+    opens on the text of page 3."""
+    labels = PdfReader(book.pdf).page_labels
+    printed = book.printed.pages
+    wrong = [(label, document, words[:50]) for label, document, words in markers(EpubFile(book.epub))
+             if not printed[labels.index(label)].strip() and words.strip()]
+    assert not wrong, f"(label of a blank print page, document, the text after its marker) {wrong}"
 
 
 def test_the_print_edition_is_named_as_the_page_source(book: BuiltBook) -> None:

@@ -27,16 +27,22 @@ def features_elsewhere(tmp_path_factory: pytest.TempPathFactory) -> BuiltBook:
     return lazy_project(root, root / "build", "features-elsewhere")
 
 
-@pytest.mark.parametrize("fmt", ["pdf", "epub"])
-def test_two_builds_into_two_folders_are_byte_identical(features_book: BuiltBook, features_again: BuiltBook, fmt: str) -> None:
-    first, second = features_book.artifact(fmt), features_again.artifact(fmt)
+#: (format, edition): both PDF editions and the EPUB.
+OUTPUTS = [("pdf", "print"), ("pdf", "digital"), ("epub", None)]
+
+
+@pytest.mark.parametrize(("fmt", "edition"), OUTPUTS)
+def test_two_builds_into_two_folders_are_byte_identical(features_book: BuiltBook, features_again: BuiltBook,
+                                                        fmt: str, edition: str | None) -> None:
+    first, second = features_book.artifact(fmt, edition), features_again.artifact(fmt, edition)
     assert first.parent != second.parent
     assert first.name == second.name
     assert digest(first) == digest(second), f"{first} and {second} differ"
 
 
-@pytest.mark.parametrize("fmt", ["pdf", "epub"])
-def test_the_same_sources_in_another_folder_give_the_same_bytes(features_book: BuiltBook, features_elsewhere: BuiltBook, fmt: str) -> None:
+@pytest.mark.parametrize(("fmt", "edition"), OUTPUTS)
+def test_the_same_sources_in_another_folder_give_the_same_bytes(features_book: BuiltBook, features_elsewhere: BuiltBook,
+                                                               fmt: str, edition: str | None) -> None:
     """Where the project is checked out is not part of the book."""
-    first, second = features_book.artifact(fmt), features_elsewhere.artifact(fmt)
+    first, second = features_book.artifact(fmt, edition), features_elsewhere.artifact(fmt, edition)
     assert digest(first) == digest(second), f"{first} and {second} differ"

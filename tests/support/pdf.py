@@ -54,14 +54,18 @@ from pypdf.generic import (
 __all__ = [
     "FontInfo",
     "OutlineEntry",
+    "PageBoxes",
+    "annotations",
     "find_pages",
     "fonts",
     "link_targets",
     "metadata",
     "normalize_text",
     "outline",
+    "page_boxes",
     "page_sizes",
     "page_texts",
+    "pages_drawing_images",
     "trim_boxes",
 ]
 
@@ -155,6 +159,39 @@ def trim_boxes(path: StrPath, *, strict: bool = True) -> list[tuple[float, float
             raise LookupError(f"page {index} of {os.fspath(path)} has no /TrimBox")
         sizes.append(_box_size(page.trimbox))
     return sizes
+
+
+Box = tuple[float, float, float, float]
+
+
+class PageBoxes(NamedTuple):
+    """A page's boxes as written, each ``(x0, y0, x1, y1)`` in points with its origin, so a test
+    can see *where* the trimmed page sits inside the sheet, not only its size.
+
+    ``trim`` and ``bleed`` are None when the page has no explicit ``/TrimBox`` or
+    ``/BleedBox`` (a viewer would then fall back to the CropBox or MediaBox)."""
+
+    media: Box
+    trim: Box | None
+    bleed: Box | None
+
+
+def _box(value: Any) -> Box:
+    x0, y0, x1, y1 = (float(v) for v in value)
+    return (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
+
+
+def page_boxes(path: StrPath) -> list[PageBoxes]:
+    """MediaBox, TrimBox and BleedBox of each page, with their origins, because a printer checks
+    that the trim sits at the spine side of a bled page."""
+    reader = PdfReader(path)
+    found = []
+    for page in reader.pages:
+        trim, bleed = page.get("/TrimBox"), page.get("/BleedBox")
+        found.append(PageBoxes(_box(page.mediabox),
+                               _box(trim.get_object()) if trim is not None else None,
+                               _box(bleed.get_object()) if bleed is not None else None))
+    return found
 
 
 # --------------------------------------------------------------------------- text
@@ -339,6 +376,56 @@ def link_targets(path: StrPath) -> list[tuple[int, int]]:
                 dest = action["/D"]
             links.append((index, resolve(dest, index)))
     return links
+
+
+def annotations(path: StrPath) -> list[tuple[int, str]]:
+    """(page, subtype without the slash) of every annotation of every page, links of every
+    kind included, because a print-ready file should have none."""
+    reader = PdfReader(path)
+    found = []
+    for index, page in enumerate(reader.pages):
+        for ref in page.get("/Annots", []) or []:
+            found.append((index, str(ref.get_object().get("/Subtype", "/Unknown"))[1:]))
+    return found
+
+
+_DO = re.compile(rb"/([^\s/\[\]()<>{}%]+)\s+Do\b")
+
+
+def pages_drawing_images(path: StrPath) -> list[int]:
+    """0-based indices of the pages whose content paints an image XObject, directly or inside a
+    form XObject it draws (pages share one resource dictionary in WeasyPrint's output, so the
+    resources alone say nothing about a page)."""
+    reader = PdfReader(path)
+
+    def draws_image(content: bytes, resources: Any, seen: set[int]) -> bool:
+        xobjects = resources.get("/XObject") if resources is not None else None
+        xobjects = xobjects.get_object() if xobjects is not None else {}
+        for name in _DO.findall(content):
+            ref = xobjects.get("/" + name.decode("latin-1"))
+            if ref is None:
+                continue
+            if isinstance(ref, IndirectObject):
+                if ref.idnum in seen:
+                    continue
+                seen.add(ref.idnum)
+            xobject = ref.get_object()
+            if xobject.get("/Subtype") == "/Image":
+                return True
+            if xobject.get("/Subtype") == "/Form":
+                inner = xobject.get("/Resources")
+                if draws_image(xobject.get_data(), inner.get_object() if inner is not None else resources, seen):
+                    return True
+        return False
+
+    found = []
+    for index, page in enumerate(reader.pages):
+        contents = page.get_contents()
+        data = contents.get_data() if contents is not None else b""
+        resources = page.get("/Resources")
+        if draws_image(data, resources.get_object() if resources is not None else None, set()):
+            found.append(index)
+    return found
 
 
 # --------------------------------------------------------------------------- fonts and metadata

@@ -240,3 +240,43 @@ def test_metadata(book_pdf: Path) -> None:
 
 def test_metadata_absent(bare_pdf: Path) -> None:
     assert "Title" not in pdf.metadata(bare_pdf)
+
+
+# --------------------------------------------------------------------------- boxes, annotations, images
+
+IMAGE_HTML = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Images</title>
+<style>@page { size: 3in 3in; margin: 0.25in } .next { break-before: page }</style></head>
+<body><p>Text only.</p>
+<p class="next"><img alt="dot" style="width: 1in; height: 1in"
+ src="data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC"></p>
+<p class="next">More text.</p></body></html>"""
+
+
+def test_page_boxes_give_each_box_with_its_origin(book_pdf: Path, bleed_pdf: Path) -> None:
+    assert pdf.page_boxes(book_pdf) == [pdf.PageBoxes((0.0, 0.0, WIDTH, HEIGHT), (0.0, 0.0, WIDTH, HEIGHT),
+                                                      (0.0, 0.0, WIDTH, HEIGHT))] * 3
+    # WeasyPrint's own bleed grows the sheet on all four sides, around a TrimBox at the origin.
+    bleed = 9.0
+    (boxes,) = pdf.page_boxes(bleed_pdf)
+    assert boxes.media == (-bleed, -bleed, WIDTH + bleed, HEIGHT + bleed)
+    assert boxes.trim == (0.0, 0.0, WIDTH, HEIGHT)
+    assert boxes.bleed == boxes.media
+
+
+def test_page_boxes_without_trim_or_bleed_box(bare_pdf: Path) -> None:
+    assert pdf.page_boxes(bare_pdf) == [pdf.PageBoxes((0.0, 0.0, 200.0, 300.0), None, None)]
+
+
+def test_annotations_list_every_link_internal_or_not(book_pdf: Path, bare_pdf: Path) -> None:
+    found = pdf.annotations(book_pdf)
+    assert {subtype for _, subtype in found} == {"Link"}
+    assert len(found) > len(pdf.link_targets(book_pdf)), "the https link is an annotation too"
+    assert {page for page, _ in found} == {0}
+    assert pdf.annotations(bare_pdf) == []
+
+
+def test_pages_drawing_images(tmp_path: Path, book_pdf: Path) -> None:
+    path = tmp_path / "images.pdf"
+    weasyprint.HTML(string=IMAGE_HTML).write_pdf(path)
+    assert pdf.pages_drawing_images(path) == [1]
+    assert pdf.pages_drawing_images(book_pdf) == []

@@ -138,7 +138,8 @@ def test_manuscript_not_listed_gives_a_warning(tmp_path):
     assert ids(book) == ["a"]
     assert rendered_messages(diagnostics, root) == [
         "warning: manuscripts/02-forgotten.md: not in the book: this manuscript is not listed in "
-        "contents\n  hint: add it to contents in bookify.toml, or mark it 'draft: true'"
+        "contents\n  hint: add it to contents (or [front_matter] / [back_matter] files) in "
+        "bookify.toml, or mark it 'draft: true'"
     ]
 
 

@@ -206,9 +206,10 @@ def test_failed_build_leaves_the_previous_outputs(new_book):
     result = run("build", "--project", new_book, "--format", "pdf,html", "--quiet")
     assert result.exit_code == 0, result.output
     build = new_book / "build"
-    pdf = build / "the-idle-hours.pdf"
+    pdf = build / "the-idle-hours-print.pdf"
+    digital = build / "the-idle-hours-digital.pdf"
     index = build / "html" / "index.html"
-    assert pdf.read_bytes().startswith(b"%PDF")
+    assert pdf.read_bytes().startswith(b"%PDF") and digital.read_bytes().startswith(b"%PDF")
     before = {p: p.read_bytes() for p in build.rglob("*") if p.is_file()}
 
     essay_path = new_book / "manuscripts" / "02-second-essay.md"
@@ -220,7 +221,7 @@ def test_failed_build_leaves_the_previous_outputs(new_book):
     assert "manuscripts/02-second-essay.md:2: unknown front matter key 'titel'" in result.stderr
     after = {p: p.read_bytes() for p in build.rglob("*") if p.is_file()}
     assert after == before
-    assert pdf in after and index in after
+    assert pdf in after and digital in after and index in after
     assert not [p for p in build.rglob("*") if p.name.startswith(".") or p.suffix == ".tmp"]
 
 

@@ -137,9 +137,11 @@ def test_misspelt_table_name_points_at_its_header(tmp_path):
 
 
 def test_unknown_key_without_a_close_match_lists_the_known_keys(tmp_path):
-    error = config_error(tmp_path, '[book]\ntitle = "X"\n[print]\npaper = "cream"\n')
-    assert error.message == "unknown key 'paper' in [print]"
-    assert error.hint == "known keys: recto_openers, running_heads, trim"
+    # (`paper` was the example until [print] gained a real `paper` key.)
+    error = config_error(tmp_path, '[book]\ntitle = "X"\n[print]\nink = "black"\n')
+    assert error.message == "unknown key 'ink' in [print]"
+    assert error.hint == ("known keys: bleed, cover_wrap, crop_marks, editions, gutter, notes, paper, "
+                          "printer, recto_openers, running_heads, spine_width, trim")
     assert error.location.line == 4
 
 
