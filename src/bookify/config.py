@@ -83,10 +83,6 @@ class TrimSize:
     def height_pt(self) -> float:
         return self.height * _POINTS_PER[self.unit]
 
-    def css(self) -> str:
-        """The value for CSS `@page { size: … }`."""
-        return f"{self.width:g}{self.unit} {self.height:g}{self.unit}"
-
     def __str__(self) -> str:
         return f"{self.width:g}x{self.height:g}{self.unit}"
 
