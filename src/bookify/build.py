@@ -123,7 +123,7 @@ def build(
         started = time.perf_counter()
         layouts[edition] = (lay_out_book(rendered, theme, project, diagnostics, progress.pages,
                                          edition=edition), time.perf_counter() - started)
-        if edition == "print":
+        if edition == "print" and edition in editions:  # not for the EPUB's page list alone
             check_layout(layouts[edition][0], project.root, diagnostics)
 
     cover = None
