@@ -48,17 +48,34 @@ class Theme:
     #: The typefaces the theme sets the book in, as the copyright page credits them.
     typefaces: str = ""
 
+    @property
+    def roots(self) -> list[Path]:
+        """The theme's folder, then those of the themes it inherits from (nearest first)."""
+        roots = []
+        current: Theme | None = self
+        while current is not None:
+            roots.append(current.root)
+            current = current.parent
+        return roots
+
+    def nearest(self, name: str) -> Path | None:
+        """The file `name` from the nearest theme along the inheritance that has one."""
+        return next((root / name for root in self.roots if (root / name).is_file()), None)
+
     def stylesheets(self, medium: str) -> list[Path]:
-        """The CSS files for `print`, `epub` or `screen`, theme first, project last."""
-        sheets = [self.root / "fonts.css", self.root / f"{medium}.css"]
-        if self.overrides is not None and (self.overrides / f"{medium}.css").is_file():
+        """The CSS files for `print`, `epub` or `screen`: the shared book structure for the
+        medium (`print-structure.css`, from the nearest theme that has one), the theme's fonts
+        and stylesheet, the project's last."""
+        sheets = [self.nearest(f"{medium}-structure.css"), self.root / "fonts.css",
+                  self.root / f"{medium}.css"]
+        if self.overrides is not None:
             sheets.append(self.overrides / f"{medium}.css")
-        return [s for s in sheets if s.is_file()]
+        return [s for s in sheets if s is not None and s.is_file()]
 
     def published_stylesheets(self, medium: str) -> list[tuple[str, Path]]:
         """The stylesheets for `medium` as an ebook or web page ships them: (file name, source).
         The theme's keep their names; the project's override is published as `book.css`."""
-        return [("book.css" if sheet.parent != self.root else sheet.name, sheet)
+        return [("book.css" if sheet.parent == self.overrides else sheet.name, sheet)
                 for sheet in self.stylesheets(medium)]
 
     def fonts(self) -> list[Path]:
@@ -70,11 +87,7 @@ class Theme:
         One per theme and overrides folder, so each template is compiled once per build, not
         once per EPUB page.
         """
-        search = [self.root / "templates"]
-        parent = self.parent
-        while parent is not None:
-            search.append(parent.root / "templates")
-            parent = parent.parent
+        search = [root / "templates" for root in self.roots]
         if self.overrides is not None and (self.overrides / "templates").is_dir():
             search.insert(0, self.overrides / "templates")
         return _environment(tuple(str(p) for p in search))

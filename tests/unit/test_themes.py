@@ -29,10 +29,21 @@ def test_default_theme_without_styles_folder(tmp_path):
     assert theme.name == "classic"
     assert theme.root == CLASSIC
     assert theme.overrides is None
-    assert theme.stylesheets("print") == [CLASSIC / "fonts.css", CLASSIC / "print.css"]
+    assert theme.stylesheets("print") == [CLASSIC / "print-structure.css", CLASSIC / "fonts.css",
+                                          CLASSIC / "print.css"]
     assert theme.stylesheets("epub") == [CLASSIC / "fonts.css", CLASSIC / "epub.css"]
     assert theme.stylesheets("screen") == [CLASSIC / "fonts.css", CLASSIC / "screen.css"]
     assert theme.fonts() and all(f.suffix == ".ttf" for f in theme.fonts())
+
+
+def test_an_inheriting_theme_shares_the_book_structure_and_keeps_its_own_design(tmp_path):
+    root = write_project(tmp_path, toml='[book]\ntitle = "X"\n[theme]\nname = "modern"\n')
+    theme = load_theme(load_project(root))
+    modern = CLASSIC.parent / "modern"
+    assert theme.roots == [modern, CLASSIC]
+    assert theme.stylesheets("print") == [CLASSIC / "print-structure.css", modern / "fonts.css",
+                                          modern / "print.css"]
+    assert [name for name, _ in theme.published_stylesheets("epub")] == ["fonts.css", "epub.css"]
 
 
 def test_project_stylesheet_comes_after_the_themes(tmp_path):
@@ -44,7 +55,8 @@ def test_project_stylesheet_comes_after_the_themes(tmp_path):
     theme = load_theme(load_project(root))
     assert theme.overrides == root.resolve() / "styles"
     assert theme.stylesheets("print") == [
-        CLASSIC / "fonts.css", CLASSIC / "print.css", root.resolve() / "styles/print.css",
+        CLASSIC / "print-structure.css", CLASSIC / "fonts.css", CLASSIC / "print.css",
+        root.resolve() / "styles/print.css",
     ]
     assert theme.stylesheets("epub")[-1] == root.resolve() / "styles/epub.css"
     # no styles/screen.css: the theme's alone

@@ -466,7 +466,7 @@ def _render(rendered, theme, project, wrap, spine, proof, diagnostics) -> Docume
         html,
         base_url=project.root,
         stylesheets=wrap_stylesheets(theme),
-        roots=[project.root, *_theme_roots(theme)],
+        roots=[project.root, *theme.roots],
         diagnostics=diagnostics,
         allow_network=project.config.build.allow_network,
         preamble=f":root {{ {variables} }}" if variables else "",
@@ -477,23 +477,11 @@ def wrap_stylesheets(theme: Theme) -> list[Path]:
     """The wrap's stylesheets: the fonts of the theme and of those it inherits from (so an
     inherited cover-wrap.css finds its typeface), the front cover's cover.css and cover-wrap.css
     from the nearest theme that has them, then the project's styles/cover-wrap.css."""
-    roots = _theme_roots(theme)
-    sheets = [root / "fonts.css" for root in reversed(roots) if (root / "fonts.css").is_file()]
-    sheets += [found for name in ("cover.css", "cover-wrap.css")
-               if (found := next((r / name for r in roots if (r / name).is_file()), None))]
+    sheets = [root / "fonts.css" for root in reversed(theme.roots) if (root / "fonts.css").is_file()]
+    sheets += [found for name in ("cover.css", "cover-wrap.css") if (found := theme.nearest(name))]
     if theme.overrides is not None and (theme.overrides / "cover-wrap.css").is_file():
         sheets.append(theme.overrides / "cover-wrap.css")
     return sheets
-
-
-def _theme_roots(theme: Theme) -> list[Path]:
-    """The theme's folder, then those of the themes it inherits from."""
-    roots = []
-    current: Theme | None = theme
-    while current is not None:
-        roots.append(current.root)
-        current = current.parent
-    return roots
 
 
 def _paragraphs(text: str | None) -> list[str]:

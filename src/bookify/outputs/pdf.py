@@ -288,7 +288,7 @@ def lay_out(
         html,
         base_url=project.root,
         stylesheets=theme.stylesheets("print"),
-        roots=[project.root, theme.root],
+        roots=[project.root, *theme.roots],
         diagnostics=diagnostics,
         allow_network=project.config.build.allow_network,
         progress=progress,
