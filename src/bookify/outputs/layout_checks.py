@@ -10,7 +10,7 @@ preview lists it).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from weasyprint.formatting_structure import boxes
@@ -26,36 +26,34 @@ PRINT_DPI = 300
 _CSS_PX_PER_INCH = 96
 
 
+@dataclass
+class _Seen:
+    """What one walk over the pages found, by page index."""
+
+    #: The page each footnote's call and each footnote's text are on, by the note's id.
+    calls: dict[str, int] = field(default_factory=dict)
+    notes: dict[str, int] = field(default_factory=dict)
+    #: Lines of each numbered paragraph, and of each essay's text, on each page.
+    paragraph_lines: dict[str, dict[int, int]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(int)))
+    essay_lines: dict[str, dict[int, int]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(int)))
+    #: Raster images and the page they are on, in reading order.
+    images: list[tuple[boxes.ReplacedBox, int]] = field(default_factory=list)
+
+
 def check_layout(layout: PrintLayout, project_root: Path, diagnostics: Diagnostics) -> None:
     """Warn about low-resolution images, footnotes set apart from their calls, lone lines at
     the foot or head of a page, and essays whose last page holds a single line."""
-    reported: set[str] = set()
-    calls: dict[str, int] = {}
-    notes: dict[str, int] = {}
-    #: Lines of each paragraph (by id) on each page, and lines of each essay's text per page.
-    paragraph_lines: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    essay_lines: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    seen = _Seen()
     for index, page in enumerate(layout.document.pages):
-        body = [c for c in page._page_box.children
-                if not isinstance(c, (boxes.MarginBox, boxes.FootnoteAreaBox))]
-        for child in body:
-            _count_lines(child, index, None, paragraph_lines, essay_lines)
-        for box in _walk(page._page_box):
-            if isinstance(box, boxes.ReplacedBox) and isinstance(box.replacement, RasterImage):
-                _check_image(box, layout.label(index), project_root, diagnostics, reported)
-            element = getattr(box, "element", None)
-            if (getattr(box, "element_tag", "") or "").endswith("::footnote-call") and (
-                    element is not None and element.get("id")):
-                calls.setdefault(element.get("id"), index)
-        for area in page._page_box.children:
-            if isinstance(area, boxes.FootnoteAreaBox):
-                for note in area.children:
-                    element = getattr(note, "element", None)
-                    if element is not None and element.get("id"):
-                        notes.setdefault(element.get("id"), index)
-    _lone_lines(layout, paragraph_lines, essay_lines, diagnostics)
-    for note_id, call_page in calls.items():
-        note_page = notes.get(note_id)
+        _visit(page._page_box, index, None, True, seen)
+    reported: set[str] = set()
+    for box, index in seen.images:
+        _check_image(box, layout.label(index), project_root, diagnostics, reported)
+    _lone_lines(layout, seen.paragraph_lines, seen.essay_lines, diagnostics)
+    for note_id, call_page in seen.calls.items():
+        note_page = seen.notes.get(note_id)
         if note_page is not None and note_page != call_page:
             essay, _, number = note_id.partition("--fn-")
             diagnostics.warn(
@@ -64,6 +62,38 @@ def check_layout(layout: PrintLayout, project_root: Path, diagnostics: Diagnosti
                 hint="a WeasyPrint limitation; rewording the sentence around the call, or "
                 "[print] notes = \"endnotes\", avoids it",
             )
+
+
+def _visit(box: boxes.Box, page: int, essay: str | None, count: bool, seen: _Seen) -> None:
+    """One walk over a page's boxes. Lines are counted in the page's text only (`count`): not
+    in running heads and folios, not in the footnotes, not twice inside a line."""
+    if isinstance(box, boxes.MarginBox):
+        return
+    element = getattr(box, "element", None)
+    if isinstance(box, boxes.FootnoteAreaBox):
+        for note in box.children:
+            note_element = getattr(note, "element", None)
+            if note_element is not None and note_element.get("id"):
+                seen.notes.setdefault(note_element.get("id"), page)
+        count = False
+    elif isinstance(box, boxes.ReplacedBox) and isinstance(box.replacement, RasterImage):
+        seen.images.append((box, page))
+    elif (getattr(box, "element_tag", "") or "").endswith("::footnote-call"):
+        if element is not None and element.get("id"):
+            seen.calls.setdefault(element.get("id"), page)
+    if element is not None and element.tag == "section" and "essay" in (
+            element.get("class") or "").split():
+        essay = element.get("id")
+    if count and isinstance(box, boxes.LineBox):
+        if essay is not None and any(isinstance(c, (boxes.TextBox, boxes.InlineBox))
+                                     for c in box.children):
+            seen.essay_lines[essay][page] += 1
+        paragraph = element.get("id") if element is not None else None
+        if paragraph and "." in paragraph:  # the essay's own blocks: "<essay>.<n>"
+            seen.paragraph_lines[paragraph][page] += 1
+        count = False
+    for child in getattr(box, "children", None) or ():
+        _visit(child, page, essay, count, seen)
 
 
 def _lone_lines(layout: PrintLayout, paragraph_lines, essay_lines, diagnostics) -> None:
@@ -86,30 +116,6 @@ def _lone_lines(layout: PrintLayout, paragraph_lines, essay_lines, diagnostics) 
             diagnostics.warn(f"'{essay}' ends with a page holding a single line "
                              f"(page {layout.label(last_page)})",
                              hint="shorten or lengthen the last paragraphs by a line")
-
-
-def _count_lines(box, page: int, essay: str | None, paragraph_lines, essay_lines) -> None:
-    """Count the text lines of each numbered paragraph and of each essay on `page`."""
-    element = getattr(box, "element", None)
-    classes = (element.get("class") or "").split() if element is not None else []
-    if element is not None and element.tag == "section" and "essay" in classes:
-        essay = element.get("id")
-    if isinstance(box, boxes.LineBox):
-        if essay is not None and any(isinstance(c, (boxes.TextBox, boxes.InlineBox))
-                                     for c in box.children):
-            essay_lines[essay][page] += 1
-        paragraph = element.get("id") if element is not None else None
-        if paragraph and "." in paragraph:  # the essay's own blocks: "<essay>.<n>"
-            paragraph_lines[paragraph][page] += 1
-        return
-    for child in getattr(box, "children", None) or ():
-        _count_lines(child, page, essay, paragraph_lines, essay_lines)
-
-
-def _walk(box: boxes.Box) -> Iterator[boxes.Box]:
-    yield box
-    for child in getattr(box, "children", None) or ():
-        yield from _walk(child)
 
 
 def _check_image(box: boxes.ReplacedBox, page: str, root: Path, diagnostics: Diagnostics,
