@@ -570,10 +570,9 @@ def _footnotes_inline(body: etree._Element, notes: etree._Element) -> etree._Ele
     body = copy.deepcopy(body)
     by_id = {item.get("id"): item for item in notes.iter("li") if item.get("id")}
     placed: set[str] = set()
-    for call in list(body.iter("sup")):
-        link = call.find("a")
-        target = (link.get("href") or "").lstrip("#") if link is not None else ""
-        if "footnote-ref" not in (link.get("class") or "" if link is not None else "") or target not in by_id:
+    for link in list(body.xpath('.//sup/a[contains(@class, "footnote-ref")]')):
+        call, target = link.getparent(), (link.get("href") or "").lstrip("#")
+        if target not in by_id:
             continue
         if target in placed:  # a second call of the same note: its number only
             call.attrib.pop("id", None)
