@@ -109,8 +109,14 @@ def test_proof_writes_the_chosen_spreads(anatomy, tmp_path: Path) -> None:
     layout = result.layouts["print"]
     pages = pages_for(layout, "1-2", ["an-almanac"])
     written = write_spreads(_artifact(result, "print"), layout, pages, tmp_path, dpi=40)
-    names = [p.name for p in written]
-    assert "spread-1.png" in names or any(n.startswith("spread-") and n.endswith("-1.png") for n in names)
+    first = layout.body_start
+    almanac = next(i for i, page in enumerate(layout.document.pages) if "an-almanac" in page.anchors)
+    assert first % 2 == 0 and almanac % 2 == 0, "both open on rectos"
+    # Folios 1-2 span two openings (… | 1, then 2 | 3); the essay's opening and the one after it.
+    expected = {f"spread-{layout.label(first - 1)}-1.png", "spread-2-3.png",
+                f"spread-{layout.label(almanac - 1)}-{layout.label(almanac)}.png",
+                f"spread-{layout.label(almanac + 1)}-{layout.label(almanac + 2)}.png"}
+    assert {p.name for p in written} == expected
     with Image.open(written[0]) as picture:
         width, height = picture.size
         assert width > height, "a spread is two pages side by side"
