@@ -9,27 +9,27 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import os
+import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
 
 from .assemble import assemble_book
+from .cache import LayoutCache
 from .diagnostics import Diagnostics
 from .errors import BookifyError
+from .formats import FORMATS, Format  # noqa: F401 (FORMATS is re-exported)
 from .markdown import render_book
 from .model import BackMatter, RenderedBook
 from .outputs.cover_wrap import lay_out_cover_wrap, write_cover_wrap_pdf
 from .outputs.epub import write_epub
 from .outputs.html import write_html
-from .outputs.layout_checks import check_layout
-from .outputs.pdf import PrintLayout, check_font_coverage, lay_out_book, write_pdf
+from .outputs.layouts import LayoutRunner, default_jobs
+from .outputs.pdf import PrintLayout, check_font_coverage, layout_request, write_pdf
 from .project import Project
 from .themes import load_theme
-
-Format = Literal["pdf", "epub", "html"]
-FORMATS: tuple[Format, ...] = ("pdf", "epub", "html")
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +78,8 @@ def build(
     strict: bool = False,
     essay: str | None = None,
     editions: Sequence[str] | None = None,
+    jobs: int | None = None,
+    cache: bool = True,
 ) -> BuildResult:
     """Build the requested outputs of `project` into `output_dir` (default: the project's).
 
@@ -85,12 +87,19 @@ def build(
     an output is written, for publishing pipelines that must not ship a flawed book.
     With `essay` (an essay's id), only a proof PDF of that essay is made, in the book's styles,
     for sending to its contributor: `<output_dir>/proofs/<id>.pdf`. `editions` chooses the PDF
-    editions instead of `[print] editions`.
+    editions instead of `[print] editions`. `jobs` is how many processes lay out pages (default:
+    `[build] jobs`, else one per core); `cache=False` lays everything out afresh, ignoring and
+    not filling the layout cache in `build/.cache/`.
     """
     progress = progress or Progress()
     diagnostics = diagnostics if diagnostics is not None else Diagnostics()
     formats = list(dict.fromkeys(formats or project.config.build.formats))
     output_dir = output_dir or project.output_dir
+    settings = project.config.build
+    runner = LayoutRunner(jobs or settings.jobs or default_jobs(),
+                          LayoutCache(output_dir / ".cache", settings.cache_max_mb * 2**20,
+                                      enabled=cache and settings.cache),
+                          progress.pages)
 
     progress.stage("Reading manuscripts")
     book = assemble_book(project, diagnostics)
@@ -108,7 +117,10 @@ def build(
         result.rendered = proof
         progress.stage("Laying out pages")
         started = time.perf_counter()
-        layout = lay_out_book(proof, theme, project, diagnostics, progress.pages, proof=True)
+        with runner:
+            layout = runner.result(runner.submit_all(
+                {"proof": layout_request(proof, theme, project, proof=True)})["proof"])
+        diagnostics.items.extend(layout.diagnostics)
         target = output_dir / "proofs" / f"{essay}.pdf"
         write_pdf(layout, target)
         artifact = Artifact("pdf", target, layout.pages, time.perf_counter() - started)
@@ -117,56 +129,84 @@ def build(
         return result
 
     editions = list(editions or project.config.print.editions) if "pdf" in formats else []
-    layouts: dict[str, tuple[PrintLayout, float]] = {}
-    for edition in dict.fromkeys([*editions, *(["print"] if page_list else [])]):
-        progress.stage(f"Laying out the {edition} edition")
+    # Every edition is laid out at once, each in its own process; the print edition is also the
+    # source of the EPUB's print page numbers, so it is laid out for them even when not written.
+    requests = {edition: layout_request(rendered, theme, project, edition=edition,
+                                        check=edition == "print" and edition in editions)
+                for edition in dict.fromkeys([*editions, *(["print"] if page_list else [])])}
+    with runner, tempfile.TemporaryDirectory(prefix=".bookify-", dir=_staging_parent(output_dir)
+                                             ) as staging:
+        progress.stage("Laying out pages")
         started = time.perf_counter()
-        layouts[edition] = (lay_out_book(rendered, theme, project, diagnostics, progress.pages,
-                                         edition=edition), time.perf_counter() - started)
-        if edition == "print" and edition in editions:  # not for the EPUB's page list alone
-            check_layout(layouts[edition][0], project.root, diagnostics)
-
-    cover = None
-    if "print" in editions and project.config.print.cover_wrap:
-        progress.stage("Laying out the cover")
-        started = time.perf_counter()
-        cover = (lay_out_cover_wrap(rendered, theme, project, layouts["print"][0].pages,
-                                    diagnostics), time.perf_counter() - started)
-    if strict and diagnostics.warnings:
-        _refuse(diagnostics)  # layout found something (a widow, a low-resolution image…)
-
-    result.layouts = {edition: layout for edition, (layout, _) in layouts.items()}
-    for fmt in formats:
-        started = time.perf_counter()
-        if fmt == "pdf":
-            for edition in editions:
-                progress.stage(f"Writing the {edition} PDF")
-                started = time.perf_counter()
-                layout, layout_seconds = layouts[edition]
-                target = output_dir / f"{book.slug}-{edition}.pdf"
-                write_pdf(layout, target)
-                _finished(result, progress, Artifact(
-                    "pdf", target, layout.pages, time.perf_counter() - started + layout_seconds,
-                    edition))
-            if cover is not None:
-                progress.stage("Writing the cover")
-                started = time.perf_counter()
-                target = output_dir / f"{book.slug}-cover.pdf"
-                write_cover_wrap_pdf(cover[0], target)
-                _finished(result, progress, Artifact(
-                    "pdf", target, 1, time.perf_counter() - started + cover[1], "cover"))
-            continue
-        if fmt == "epub":
+        pending = runner.submit_all(requests)
+        layouts: dict[str, tuple[PrintLayout, float]] = {}
+        # The print edition first: the cover's spine and the EPUB's page list wait for it,
+        # while the other edition is still being laid out.
+        for edition in sorted(pending, key=lambda e: e != "print"):
+            layout = runner.result(pending[edition])
+            layouts[edition] = (layout, time.perf_counter() - started)
+            if edition != "print":
+                continue
+            if "print" in editions and project.config.print.cover_wrap:
+                progress.stage("Laying out the cover")
+                cover_started = time.perf_counter()
+                cover = (lay_out_cover_wrap(rendered, theme, project, layout.pages, diagnostics),
+                         time.perf_counter() - cover_started)
+            if "epub" in formats:
+                progress.stage("Writing EPUB")
+                epub_started = time.perf_counter()
+                staged_epub = Path(staging) / "book.epub"
+                write_epub(rendered, theme, project, staged_epub, diagnostics,
+                           layout if page_list else None)
+                epub_seconds = time.perf_counter() - epub_started
+        for edition in requests:  # the layouts' own findings, in a stable order
+            diagnostics.items.extend(layouts[edition][0].diagnostics)
+        if "epub" in formats and "print" not in requests:
             progress.stage("Writing EPUB")
-            target = output_dir / f"{book.slug}.epub"
-            write_epub(rendered, theme, project, target, diagnostics,
-                       layouts["print"][0] if page_list else None)
-        else:
-            progress.stage("Writing HTML")
-            target = output_dir / "html" / "index.html"
-            write_html(rendered, theme, project, target, diagnostics)
-        _finished(result, progress, Artifact(fmt, target, seconds=time.perf_counter() - started))
+            epub_started = time.perf_counter()
+            staged_epub = Path(staging) / "book.epub"
+            write_epub(rendered, theme, project, staged_epub, diagnostics)
+            epub_seconds = time.perf_counter() - epub_started
+        if strict and diagnostics.warnings:
+            _refuse(diagnostics)  # layout found something (a widow, a low-resolution image…)
+
+        result.layouts = {edition: layout for edition, (layout, _) in layouts.items()}
+        for fmt in formats:
+            if fmt == "pdf":
+                for edition in editions:
+                    progress.stage(f"Writing the {edition} PDF")
+                    layout, layout_seconds = layouts[edition]
+                    target = output_dir / f"{book.slug}-{edition}.pdf"
+                    write_pdf(layout, target)
+                    _finished(result, progress, Artifact("pdf", target, layout.pages,
+                                                         layout_seconds, edition))
+                if "print" in editions and project.config.print.cover_wrap:
+                    progress.stage("Writing the cover")
+                    started = time.perf_counter()
+                    target = output_dir / f"{book.slug}-cover.pdf"
+                    write_cover_wrap_pdf(cover[0], target)
+                    _finished(result, progress, Artifact(
+                        "pdf", target, 1, time.perf_counter() - started + cover[1], "cover"))
+            elif fmt == "epub":
+                target = output_dir / f"{book.slug}.epub"
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(staged_epub, target)
+                _finished(result, progress, Artifact(fmt, target, seconds=epub_seconds))
+            else:
+                progress.stage("Writing HTML")
+                started = time.perf_counter()
+                target = output_dir / "html" / "index.html"
+                write_html(rendered, theme, project, target, diagnostics)
+                _finished(result, progress, Artifact(fmt, target,
+                                                     seconds=time.perf_counter() - started))
     return result
+
+
+def _staging_parent(output_dir: Path) -> Path:
+    """Where outputs wait until the whole build has succeeded: beside them, so moving them
+    into place is a rename on the same file system."""
+    output_dir.mkdir(parents=True, exist_ok=True)
+    return output_dir
 
 
 def _refuse(diagnostics: Diagnostics) -> None:

@@ -1,4 +1,9 @@
-"""The `bookify` command: parses options, calls the library, reports. No book logic lives here."""
+"""The `bookify` command: parses options, calls the library, reports. No book logic lives here.
+
+Only light modules are imported up here, so `bookify --version` and `--help` answer at once:
+the build pipeline (WeasyPrint, ebooklib, fontTools, Pillow), the configuration schema
+(pydantic) and the templates (Jinja) are imported inside the commands that use them.
+"""
 
 from __future__ import annotations
 
@@ -7,17 +12,17 @@ import sys
 import traceback
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from . import __version__
-from .build import FORMATS, build
-from .console import Reporter, print_error
 from .diagnostics import Diagnostics
 from .errors import BookifyError
-from .project import load_project
-from .proof import pages_for, write_spreads
-from .scaffold import new_project
+from .formats import FORMATS
+
+if TYPE_CHECKING:
+    from .console import Reporter
 
 #: Exit status for a bug in bookify itself (sysexits EX_SOFTWARE).
 INTERNAL_ERROR = 70
@@ -31,6 +36,18 @@ def _formats(ctx: click.Context, param: click.Parameter, value: str | None):
     if unknown or not chosen:
         raise click.BadParameter(f"choose from {', '.join(FORMATS)} (comma-separated)")
     return chosen
+
+
+def _layout_options(command):
+    """`--jobs N` and `--no-cache`, for the commands that lay out pages."""
+    command = click.option(
+        "--no-cache", is_flag=True,
+        help="Lay everything out afresh; ignore the layout cache in build/.cache/.",
+    )(command)
+    return click.option(
+        "--jobs", type=click.IntRange(min=1), metavar="N",
+        help="Lay out pages in N processes. Default: [build] jobs, else one per core.",
+    )(command)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -50,20 +67,26 @@ def main() -> None:
               help="Make only a proof PDF of this essay (build/proofs/ID.pdf), for its contributor.")
 @click.option("--strict", is_flag=True,
               help="Treat warnings (missing alt text, dead links…) as errors; write nothing.")
+@_layout_options
 @click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
 @click.option("--debug", is_flag=True, help="Show a traceback for internal errors.")
 def build_command(project_dir: Path, formats, output_dir: Path | None, essay: str | None,
-                  strict: bool, quiet: bool, debug: bool) -> None:
+                  strict: bool, jobs: int | None, no_cache: bool, quiet: bool, debug: bool) -> None:
     """Build the book: build/<title>.pdf and build/<title>.epub.
 
     Example: bookify build --format pdf --output proofs/
     """
+    from .build import build
+    from .console import Reporter
+    from .project import load_project
+
     reporter = Reporter(project_dir.resolve(), quiet)
     diagnostics = Diagnostics()
     with _reporting(reporter, diagnostics, debug):
         project = load_project(project_dir)
         result = build(project, formats, output_dir.resolve() if output_dir else None,
-                       reporter, diagnostics, strict=strict, essay=essay)
+                       reporter, diagnostics, strict=strict, essay=essay, jobs=jobs,
+                       cache=not no_cache)
     for artifact in result.artifacts:
         reporter.artifact(artifact, result.rendered.words)
 
@@ -81,19 +104,27 @@ def build_command(project_dir: Path, formats, output_dir: Path | None, essay: st
               help="Resolution of the pictures.")
 @click.option("--output", "output_dir", type=click.Path(path_type=Path),
               help="Folder for the PNG spreads (default: build/proof/).")
+@_layout_options
 @click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
 @click.option("--debug", is_flag=True, help="Show a traceback for internal errors.")
 def proof_command(project_dir: Path, pages: str | None, essays: tuple[str, ...], edition: str,
-                  dpi: float, output_dir: Path | None, quiet: bool, debug: bool) -> None:
+                  dpi: float, output_dir: Path | None, jobs: int | None, no_cache: bool,
+                  quiet: bool, debug: bool) -> None:
     """Lay the book out and write chosen spreads as PNG pictures: build/proof/spread-*.png.
 
     Example: bookify proof --pages 1-6 --essay of-idleness
     """
+    from .build import build
+    from .console import Reporter
+    from .project import load_project
+    from .proof import pages_for, write_spreads
+
     reporter = Reporter(project_dir.resolve(), quiet)
     diagnostics = Diagnostics()
     with _reporting(reporter, diagnostics, debug):
         project = load_project(project_dir)
-        result = build(project, ["pdf"], None, reporter, diagnostics, editions=[edition])
+        result = build(project, ["pdf"], None, reporter, diagnostics, editions=[edition],
+                       jobs=jobs, cache=not no_cache)
         layout = result.layouts[edition]
         pdf = next(a.path for a in result.artifacts if a.edition == edition)
         folder = output_dir.resolve() if output_dir else project.output_dir / "proof"
@@ -114,6 +145,7 @@ def preview_command(project_dir: Path, port: int | None, open_browser: bool, qui
 
     Example: bookify preview --open
     """
+    from .console import print_error
     from .preview import serve
 
     try:
@@ -131,6 +163,9 @@ def new_command(folder: Path, title: str | None) -> None:
 
     Example: bookify new my-anthology --title "The Idle Hours"
     """
+    from .console import print_error
+    from .scaffold import new_project
+
     try:
         written = new_project(folder, title)
     except BookifyError as error:

@@ -22,12 +22,14 @@ from pydantic import (
     ConfigDict,
     Field,
     StrictBool,
+    StrictInt,
     ValidationError,
     field_validator,
     model_validator,
 )
 
 from .errors import ConfigError, Location, unknown_key_hint
+from .formats import Format
 
 CONFIG_FILE = "bookify.toml"
 
@@ -368,12 +370,19 @@ class ThemeSection(_Section):
 class BuildSection(_Section):
     """`[build]`: what `bookify build` writes, and where."""
 
-    formats: list[Literal["pdf", "epub", "html"]] = ["pdf", "epub"]
+    formats: list[Format] = ["pdf", "epub"]
     """Outputs to build when `--format` is not given."""
     output_dir: str = "build"
     """Folder (inside the project) for the outputs."""
     allow_network: StrictBool = False
     """Let stylesheets and Markdown load http(s) resources. Off: a build reads only the project."""
+    jobs: StrictInt | None = Field(default=None, ge=1)
+    """Processes that lay out pages at once. Default: one per core."""
+    cache: StrictBool = True
+    """Keep laid-out pages in build/.cache/ so a rebuild lays out only what changed."""
+    cache_max_mb: StrictInt = Field(default=1024, ge=16)
+    """The most the layout cache may hold, in megabytes; the least recently used entries go
+    first."""
 
 
 class ProjectConfig(_Section):
@@ -474,6 +483,7 @@ _HINTS = {
     "string_type": "put the value in double quotes",
     "list_type": 'write a list in square brackets: ["a", "b"]',
     "bool_type": "write true or false (no quotes)",
+    "int_type": "write a whole number (no quotes)",
     "date_type": "write a date without quotes, as YYYY-MM-DD",
     "date_from_datetime_parsing": "write a date without quotes, as YYYY-MM-DD",
     "literal_error": None,

@@ -14,7 +14,7 @@ from .compose import template_context
 from .diagnostics import Diagnostics
 from .errors import ConfigError, Location
 from .model import RenderedBook
-from .outputs.pdf import lay_out
+from .outputs.pdf import render_html
 from .project import Project, key_line
 from .themes import Theme
 
@@ -72,7 +72,7 @@ def _typographic(
 ) -> CoverImage:
     context = template_context(rendered, project, lambda target: f"#{target}", None)
     html = theme.render("cover-image.html.j2", **context)
-    document = lay_out(html, theme, project, diagnostics)
+    document = render_html(html, theme, project, diagnostics)
     pdf = pypdfium2.PdfDocument(document.write_pdf())
     page = pdf[0]
     bitmap = page.render(scale=COVER_WIDTH_PX / page.get_width())

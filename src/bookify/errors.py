@@ -53,6 +53,10 @@ class BookifyError(Exception):
         #: Further problems found in the same pass, reported together so one run shows them all.
         self.also: tuple[BookifyError, ...] = ()
 
+    def __reduce__(self):
+        # Errors raised in a layout worker process cross back to the build whole.
+        return _rebuild_error, (type(self), self.message, self.location, self.hint, self.also)
+
     def render(self, root: Path | None = None) -> str:
         """The message as the CLI prints it: location, message, then an indented hint."""
         where = self.location.describe(root)
@@ -93,3 +97,11 @@ def unknown_key_hint(key: str, known: Iterable[str]) -> str:
     known = list(known)
     close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
     return f"did you mean '{close[0]}'?" if close else "known keys: " + ", ".join(known)
+
+
+def _rebuild_error(kind: type[BookifyError], message: str, location: Location, hint: str | None,
+                   also: tuple[BookifyError, ...]) -> BookifyError:
+    error = kind.__new__(kind)
+    BookifyError.__init__(error, message, location, hint)
+    error.also = also
+    return error

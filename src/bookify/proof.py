@@ -21,8 +21,7 @@ def pages_for(layout: PrintLayout, selection: str | None, essays: Iterable[str] 
     labels = {layout.label(i): i for i in range(layout.pages)}
     chosen: list[int] = []
     for essay in essays:
-        index = next((i for i, page in enumerate(layout.document.pages) if essay in page.anchors),
-                     None)
+        index = layout.first_page_with(essay)
         if index is None:
             raise BookifyError(f"no essay with the id '{essay}' in the book",
                                hint="an essay's id is its file name without a leading number, "

@@ -129,18 +129,19 @@ class BuiltBook:
 
     @functools.cached_property
     def print_layout(self):
-        """The print edition's WeasyPrint layout (`bookify.outputs.pdf.PrintLayout`): the one
-        the build wrote when it kept it, otherwise laid out again from the same sources."""
+        """The print edition's layout (`bookify.outputs.pdf.PrintLayout`) with WeasyPrint's
+        document kept, laid out again in this process from the same sources (a build's layouts
+        come from worker processes or the cache, without the document)."""
         result = self.build_result("pdf")
-        layouts = getattr(result, "layouts", None) or {}
-        if "print" in layouts:
-            return layouts["print"]
         from bookify.outputs.pdf import lay_out_book
         from bookify.themes import load_theme
 
         project = load_project(self.project)
-        return lay_out_book(result.rendered, load_theme(project), project, Diagnostics(),
-                            edition="print")
+        layout = lay_out_book(result.rendered, load_theme(project), project, Diagnostics(),
+                              edition="print")
+        built = result.layouts.get("print")
+        assert built is None or built.pdf == layout.pdf, "the same sources lay out the same PDF"
+        return layout
 
     @functools.cached_property
     def ebook(self) -> EpubFile:

@@ -110,7 +110,7 @@ def test_proof_writes_the_chosen_spreads(anatomy, tmp_path: Path) -> None:
     pages = pages_for(layout, "1-2", ["an-almanac"])
     written = write_spreads(_artifact(result, "print"), layout, pages, tmp_path, dpi=40)
     first = layout.body_start
-    almanac = next(i for i, page in enumerate(layout.document.pages) if "an-almanac" in page.anchors)
+    almanac = layout.first_page_with("an-almanac")
     assert first % 2 == 0 and almanac % 2 == 0, "both open on rectos"
     # Folios 1-2 span two openings (… | 1, then 2 | 3); the essay's opening and the one after it.
     expected = {f"spread-{layout.label(first - 1)}-1.png", "spread-2-3.png",

@@ -40,7 +40,9 @@ PDFS = {"print": "a-minimal-book-print.pdf", "digital": "a-minimal-book-digital.
 
 def test_only_the_pdfs_are_written_and_only_into_the_output_folder(cli_run) -> None:
     root, output, _ = cli_run
-    assert sorted(p.name for p in output.iterdir()) == sorted(PDFS.values())
+    # The layout cache lives beside the outputs (build/.cache/ by default).
+    assert sorted(p.name for p in output.iterdir() if p.name != ".cache") == sorted(PDFS.values())
+    assert (output / ".cache").is_dir()
     assert not (root / "build").exists(), "--output replaces the project's build/ folder"
     for name in PDFS.values():
         assert PdfReader(output / name).pages
@@ -85,4 +87,4 @@ def test_quiet_prints_nothing_for_a_clean_book(tmp_path: Path) -> None:
                                capture_output=True, text=True, timeout=300)
     assert completed.returncode == 0, completed.stderr
     assert completed.stdout == "" and completed.stderr == ""
-    assert [p.name for p in (root / "build").iterdir()] == ["a-minimal-book.epub"]
+    assert sorted(p.name for p in (root / "build").iterdir()) == [".cache", "a-minimal-book.epub"]

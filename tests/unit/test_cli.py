@@ -62,6 +62,71 @@ def test_help_lists_the_commands():
     assert "build" in result.stdout and "new" in result.stdout
 
 
+#: What `--version` and `--help` must not load: the layout and ebook pipeline, and the schema.
+HEAVY_MODULES = ("weasyprint", "ebooklib", "fontTools", "PIL", "pydantic")
+
+#: Runs the command line in a fresh interpreter, then prints which heavy modules it loaded.
+LOADED_MODULES_SCRIPT = f"""
+import sys
+from bookify.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit as exit:
+    assert exit.code in (0, None), exit.code
+heavy = {HEAVY_MODULES!r}
+print("heavy modules:", sorted({{m.split(".")[0] for m in sys.modules}} & set(heavy)))
+"""
+
+
+@pytest.mark.parametrize("args", [["--version"], ["--help"], ["build", "--help"],
+                                  ["proof", "--help"], ["new", "--help"]])
+def test_version_and_help_import_nothing_heavy(args):
+    """`bookify --version` and `--help` answer at once: WeasyPrint alone takes a second or more
+    to import, so the commands import the build pipeline only when they run."""
+    done = subprocess.run([sys.executable, "-c", LOADED_MODULES_SCRIPT, *args],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    *output, loaded = done.stdout.splitlines()
+    assert output and (output[0].startswith("Usage: ") or output[0].startswith("bookify, version"))
+    assert loaded == "heavy modules: []"
+
+
+def test_build_and_proof_offer_jobs_and_no_cache():
+    for command in ("build", "proof"):
+        result = run(command, "--help")
+        assert result.exit_code == 0
+        assert "--jobs N" in result.stdout and "--no-cache" in result.stdout
+
+
+@pytest.mark.parametrize("command", ["build", "proof"])
+@pytest.mark.parametrize(("options", "jobs", "cache"), [
+    ([], None, True),
+    (["--jobs", "3"], 3, True),
+    (["--no-cache"], None, False),
+    (["--jobs", "1", "--no-cache"], 1, False),
+])
+def test_jobs_and_no_cache_reach_the_build(new_book, monkeypatch, command, options, jobs, cache):
+    seen = {}
+
+    def recording(*args, **kwargs):
+        seen.update(kwargs)
+        raise RuntimeError("stop here")
+
+    monkeypatch.setattr("bookify.build.build", recording)
+    result = run(command, "--project", new_book, *options)
+    assert result.exit_code == 70  # the stand-in's RuntimeError
+    assert seen["jobs"] == jobs and seen["cache"] is cache
+
+
+@pytest.mark.parametrize("command", ["build", "proof"])
+@pytest.mark.parametrize("value", ["0", "-2", "two"])
+def test_jobs_must_be_a_positive_whole_number(new_book, command, value):
+    result = run(command, "--project", new_book, "--jobs", value)
+    assert result.exit_code == 2
+    assert "Invalid value for '--jobs'" in result.stderr
+    assert not (new_book / "build").exists()
+
+
 def test_new_then_build_html(tmp_path):
     folder = tmp_path / "idle-hours"
     result = run("new", folder, "--title", "The Idle Hours")
@@ -179,7 +244,7 @@ def test_internal_error_is_reported_without_a_traceback(new_book, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("kaboom")
 
-    monkeypatch.setattr("bookify.cli.build", broken)
+    monkeypatch.setattr("bookify.build.build", broken)  # cli imports it when it runs
     result = run("build", "--project", new_book, "--format", "html")
     assert result.exit_code == 70
     assert result.stderr.startswith("internal error: RuntimeError: kaboom\n")
@@ -222,7 +287,8 @@ def test_failed_build_leaves_the_previous_outputs(new_book):
     after = {p: p.read_bytes() for p in build.rglob("*") if p.is_file()}
     assert after == before
     assert pdf in after and digital in after and index in after
-    assert not [p for p in build.rglob("*") if p.name.startswith(".") or p.suffix == ".tmp"]
+    leftovers = [p for p in build.rglob("*") if p.name.startswith(".") or p.suffix == ".tmp"]
+    assert leftovers in ([], [build / ".cache"])  # the layout cache is kept, on purpose
 
 
 def test_failed_markdown_stage_leaves_the_previous_output(tmp_path):

@@ -51,6 +51,9 @@ def test_defaults_of_a_minimal_config(tmp_path):
     assert config.build.formats == ["pdf", "epub"]
     assert config.build.output_dir == "build"
     assert config.build.allow_network is False
+    assert config.build.jobs is None
+    assert config.build.cache is True
+    assert config.build.cache_max_mb == 1024
 
 
 def test_a_full_config_is_read(tmp_path):
@@ -76,6 +79,9 @@ def test_a_full_config_is_read(tmp_path):
         formats = ["html"]
         output_dir = "out"
         allow_network = true
+        jobs = 4
+        cache = false
+        cache_max_mb = 256
         """,
     )
     assert config.book.title == "The Idle Hours"  # surrounding blanks are stripped
@@ -89,6 +95,9 @@ def test_a_full_config_is_read(tmp_path):
     assert config.build.formats == ["html"]
     assert config.build.output_dir == "out"
     assert config.build.allow_network is True
+    assert config.build.jobs == 4
+    assert config.build.cache is False
+    assert config.build.cache_max_mb == 256
 
 
 # --- unknown keys ---------------------------------------------------------------------------
@@ -234,6 +243,55 @@ def test_formats_must_be_a_list(tmp_path):
     error = config_error(tmp_path, '[book]\ntitle = "X"\n[build]\nformats = "pdf"\n')
     assert error.message == "build.formats: Input should be a valid list"
     assert error.location.line == 4
+
+
+@pytest.mark.parametrize(("line", "value"), [("jobs = 1", 1), ("jobs = 16", 16),
+                                           ("cache_max_mb = 16", 16), ("cache = true", True)])
+def test_layout_cache_and_jobs_keys_are_read(tmp_path, line, value):
+    key = line.split()[0]
+    config = load(tmp_path, f'[book]\ntitle = "X"\n[build]\n{line}\n')
+    assert getattr(config.build, key) == value
+
+
+@pytest.mark.parametrize("value", ["0", "-1"])
+def test_jobs_must_be_at_least_one(tmp_path, value):
+    error = config_error(tmp_path, f'[book]\ntitle = "X"\n[build]\njobs = {value}\n')
+    assert error.render(tmp_path) == (
+        "bookify.toml:4: build.jobs: Input should be greater than or equal to 1"
+    )
+
+
+@pytest.mark.parametrize("value", ['"4"', "2.5", "true", '"auto"'])
+def test_jobs_must_be_a_whole_number(tmp_path, value):
+    """Not lax: `jobs = "4"` or `jobs = true` is a mistake to point out, not to guess at."""
+    error = config_error(tmp_path, f'[book]\ntitle = "X"\n[build]\n\njobs = {value}\n')
+    assert error.message == "build.jobs: Input should be a valid integer"
+    assert error.hint == "write a whole number (no quotes)"
+    assert error.location.line == 5
+
+
+def test_cache_must_be_a_toml_boolean(tmp_path):
+    error = config_error(tmp_path, '[book]\ntitle = "X"\n[build]\ncache = "no"\n')
+    assert error.message.startswith("build.cache: ")
+    assert error.hint == "write true or false (no quotes)"
+    assert error.location.line == 4
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("8", "build.cache_max_mb: Input should be greater than or equal to 16"),
+    ('"1GB"', "build.cache_max_mb: Input should be a valid integer"),
+])
+def test_cache_max_mb_is_a_number_of_megabytes_of_at_least_16(tmp_path, value, message):
+    error = config_error(tmp_path, f'[book]\ntitle = "X"\n[build]\ncache_max_mb = {value}\n')
+    assert error.message == message
+    assert error.location.line == 4
+
+
+@pytest.mark.parametrize(("typo", "key"), [("job", "jobs"), ("cache_max", "cache_max_mb")])
+def test_misspelt_build_keys_get_a_suggestion(tmp_path, typo, key):
+    error = config_error(tmp_path, f'[book]\ntitle = "X"\n[build]\n{typo} = 2\n')
+    assert error.message == f"unknown key '{typo}' in [build]"
+    assert error.hint == f"did you mean '{key}'?"
 
 
 def test_empty_title_is_refused(tmp_path):

@@ -37,6 +37,19 @@ def test_new_project_files(tmp_path):
     assert (folder / ".gitignore").read_text(encoding="utf-8").strip() == "/build/"
 
 
+def test_the_templates_commented_build_keys_are_valid(tmp_path):
+    """Uncommenting the [build] table the template shows gives a config bookify accepts."""
+    folder = tmp_path / "book"
+    new_project(folder, "The Idle Hours")
+    toml = folder / "bookify.toml"
+    head, build = toml.read_text(encoding="utf-8").split("# [build]\n")
+    uncommented = "".join(line.removeprefix("# ") for line in build.splitlines(keepends=True))
+    toml.write_text(head + "[build]\n" + uncommented, encoding="utf-8")
+    config = load_project(folder).config.build
+    assert config.formats == ["pdf", "epub"] and config.output_dir == "build"
+    assert config.jobs == 4 and config.cache is True and config.cache_max_mb == 1024
+
+
 def test_new_project_loads_and_assembles_cleanly(tmp_path):
     folder = tmp_path / "book"
     new_project(folder, "The Idle Hours")

@@ -10,15 +10,19 @@ preview lists it).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from weasyprint.document import Document
 from weasyprint.formatting_structure import boxes
 from weasyprint.images import RasterImage
 
 from ..diagnostics import Diagnostics
 from ..errors import Location
-from .pdf import PrintLayout
+
+#: The folio printed on page `index` of the document ("iv", "17").
+Labeller = Callable[[int], str]
 
 #: The resolution printers ask for, in dots per inch at the printed size.
 PRINT_DPI = 300
@@ -42,23 +46,27 @@ class _Seen:
     images: list[tuple[boxes.ReplacedBox, int]] = field(default_factory=list)
 
 
-def check_layout(layout: PrintLayout, project_root: Path, diagnostics: Diagnostics) -> None:
+def check_layout(document: Document, label: Labeller, project_root: Path,
+                 diagnostics: Diagnostics) -> None:
     """Warn about low-resolution images, footnotes set apart from their calls, lone lines at
-    the foot or head of a page, and essays whose last page holds a single line."""
+    the foot or head of a page, and essays whose last page holds a single line.
+
+    It reads WeasyPrint's boxes, so it runs where the document was laid out (a worker process),
+    before the document is let go."""
     seen = _Seen()
-    for index, page in enumerate(layout.document.pages):
+    for index, page in enumerate(document.pages):
         _visit(page._page_box, index, None, True, seen)
     reported: set[str] = set()
     for box, index in seen.images:
-        _check_image(box, layout.label(index), project_root, diagnostics, reported)
-    _lone_lines(layout, seen.paragraph_lines, seen.essay_lines, diagnostics)
+        _check_image(box, label(index), project_root, diagnostics, reported)
+    _lone_lines(label, seen.paragraph_lines, seen.essay_lines, diagnostics)
     for note_id, call_page in seen.calls.items():
         note_page = seen.notes.get(note_id)
         if note_page is not None and note_page != call_page:
             essay, _, number = note_id.partition("--fn-")
             diagnostics.warn(
                 f"footnote {number or note_id} of '{essay}' is printed on page "
-                f"{layout.label(note_page)}, but its call is on page {layout.label(call_page)}",
+                f"{label(note_page)}, but its call is on page {label(call_page)}",
                 hint="a WeasyPrint limitation; rewording the sentence around the call, or "
                 "[print] notes = \"endnotes\", avoids it",
             )
@@ -96,7 +104,7 @@ def _visit(box: boxes.Box, page: int, essay: str | None, count: bool, seen: _See
         _visit(child, page, essay, count, seen)
 
 
-def _lone_lines(layout: PrintLayout, paragraph_lines, essay_lines, diagnostics) -> None:
+def _lone_lines(label: Labeller, paragraph_lines, essay_lines, diagnostics) -> None:
     for paragraph, pages in paragraph_lines.items():
         if len(pages) < 2:
             continue
@@ -106,15 +114,15 @@ def _lone_lines(layout: PrintLayout, paragraph_lines, essay_lines, diagnostics) 
         essay = paragraph.split(".")[0]
         if first_count == 1:
             diagnostics.warn(f"a paragraph of '{essay}' leaves its first line alone at the foot "
-                             f"of page {layout.label(first_page)} (an orphan)")
+                             f"of page {label(first_page)} (an orphan)")
         if last_count == 1:
             diagnostics.warn(f"a paragraph of '{essay}' leaves its last line alone at the head "
-                             f"of page {layout.label(last_page)} (a widow)")
+                             f"of page {label(last_page)} (a widow)")
     for essay, pages in essay_lines.items():
         last_page, count = max(pages.items())
         if len(pages) > 1 and count == 1:
             diagnostics.warn(f"'{essay}' ends with a page holding a single line "
-                             f"(page {layout.label(last_page)})",
+                             f"(page {label(last_page)})",
                              hint="shorten or lengthen the last paragraphs by a line")
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import io
 import subprocess
 import unicodedata
 from collections.abc import Iterator
@@ -26,18 +27,23 @@ from pathlib import Path
 from typing import Literal
 
 import pydyf
+import weasyprint
 from fontTools.ttLib import TTFont
-from weasyprint.document import Document
+from weasyprint.document import Document, Page
 from weasyprint.formatting_structure import boxes
 
+from .. import __version__
+from ..cache import fingerprint
 from ..compose import compose_book_html
-from ..diagnostics import Diagnostics
+from ..config import TrimSize
+from ..diagnostics import Diagnostic, Diagnostics
 from ..fsutil import atomic_output
 from ..geometry import PageGeometry, page_geometry
 from ..model import RenderedBook
 from ..project import Project
 from ..themes import Theme
 from .epub_assets import characters_of
+from .layout_checks import check_layout
 from .weasy import ProgressCallback, render_document
 
 #: The label of the pages before the half title (the cover and its blank verso).
@@ -46,43 +52,75 @@ COVER_LABEL = "Cover"
 Edition = Literal["print", "digital"]
 EDITIONS: tuple[Edition, ...] = ("print", "digital")
 
+#: Points per CSS pixel (WeasyPrint measures in CSS pixels, PDF in points).
+PT_PER_PX = 0.75
+
+
+@dataclass(frozen=True, slots=True)
+class PageFacts:
+    """What later stages need to know of one laid-out page, as plain data: it crosses from a
+    layout worker process, and it is kept in the layout cache with the PDF."""
+
+    #: The ids of the elements on the page.
+    anchors: tuple[str, ...]
+    #: The first text laid out on the page (running heads, folios and notes aside), and the
+    #: nearest element with an id around it; None for a page with no text of its own.
+    opening_anchor: str | None
+    opening_text: str | None
+    #: A page left blank before a recto opener (no running head, no folio).
+    blank: bool
+    #: The text area (left, top, width, height) in points from the page's top left corner.
+    content: tuple[float, float, float, float]
+
 
 @dataclass(frozen=True, slots=True)
 class PrintLayout:
-    """The print edition's pages, and the folio printed (or implied) on each."""
+    """One PDF edition laid out: the finished PDF's bytes, what is on each page, and the folio
+    printed (or implied) on each."""
 
-    document: Document
+    pdf: bytes
+    page_facts: tuple[PageFacts, ...]
     #: Index of the half title, where lower-case roman folios start (i), if there is one.
     front_start: int | None
     #: Index of the first page of the text, where arabic folios start (1).
     body_start: int | None
     edition: Edition = "print"
     geometry: PageGeometry | None = None
+    #: What the layout found (WeasyPrint's warnings, and for the print edition the layout
+    #: checks: widows, low-resolution images…), for the build to report.
+    diagnostics: tuple[Diagnostic, ...] = ()
+    #: WeasyPrint's document, when laid out in this process and asked for (tests read its boxes).
+    document: Document | None = dataclasses.field(default=None, compare=False)
 
     @property
     def pages(self) -> int:
-        return len(self.document.pages)
+        return len(self.page_facts)
 
     def label(self, index: int) -> str:
         """The folio of page `index` as printed: "Cover", "iv", "17"."""
-        if self.body_start is not None and index >= self.body_start:
-            return str(index - self.body_start + 1)
-        if self.front_start is not None and index >= self.front_start:
-            return to_roman(index - self.front_start + 1)
-        return COVER_LABEL
+        return folio(index, self.front_start, self.body_start)
+
+    def first_page_with(self, anchor: str) -> int | None:
+        """The index of the first page holding the element with id `anchor`."""
+        return next((i for i, page in enumerate(self.page_facts) if anchor in page.anchors), None)
 
     def page_openings(self) -> Iterator[PageOpening]:
         """Where each page after the cover begins: the first text laid out on it (running heads
         and folios aside) and the nearest element with an id around that text."""
-        for index, page in enumerate(self.document.pages):
+        for index, page in enumerate(self.page_facts):
             label = self.label(index)
-            if label == COVER_LABEL:
-                continue
-            found = _first_text(page._page_box, None)
-            if found is None:
-                yield PageOpening(label, None, None)
-            else:
-                yield PageOpening(label, found[0], " ".join(found[1].split()))
+            if label != COVER_LABEL:
+                yield PageOpening(label, page.opening_anchor, page.opening_text)
+
+
+def folio(index: int, front_start: int | None, body_start: int | None) -> str:
+    """The folio printed on page `index` of a book whose roman folios start at `front_start`
+    and arabic ones at `body_start`."""
+    if body_start is not None and index >= body_start:
+        return str(index - body_start + 1)
+    if front_start is not None and index >= front_start:
+        return to_roman(index - front_start + 1)
+    return COVER_LABEL
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +151,113 @@ def _first_text(box, anchor: str | None) -> tuple[str | None, str] | None:
     return None
 
 
+@dataclass(frozen=True, slots=True)
+class EditionPage:
+    """How an edition's page is set, as plain data. The print edition's gutter grows with the
+    page count, so the geometry is asked for with the number of pages.
+
+    The digital edition is read one page at a time on a screen, so its margins are even (the
+    mean of the inside and outside ones) and it has no bleed or marks.
+    """
+
+    edition: Edition
+    trim: TrimSize
+    variables: tuple[tuple[str, str], ...]
+    printer: str
+    bleed: bool
+    crop_marks: bool
+    gutter: str
+
+    @classmethod
+    def of(cls, theme: Theme, project: Project, edition: Edition) -> EditionPage:
+        settings = project.config.print
+        return cls(edition, settings.trim, tuple(sorted(theme.variables.items())),
+                   settings.printer, settings.bleed, settings.crop_marks, settings.gutter)
+
+    def geometry(self, pages: int) -> PageGeometry:
+        variables = dict(self.variables)
+        if self.edition == "print":
+            return page_geometry(self.trim, variables, printer=self.printer, bleed=self.bleed,
+                                 crop_marks=self.crop_marks, gutter=self.gutter, pages=pages)
+        geometry = page_geometry(self.trim, variables, printer=self.printer, bleed=False,
+                                 crop_marks=False, gutter="auto", pages=0)
+        side = (geometry.inside + geometry.outside) / 2
+        return dataclasses.replace(geometry, inside=side, outside=side)
+
+
+def edition_geometry(theme: Theme, project: Project, edition: Edition, pages: int) -> PageGeometry:
+    """The page of `edition` for a book of `pages` pages."""
+    return EditionPage.of(theme, project, edition).geometry(pages)
+
+
+@dataclass(frozen=True, slots=True)
+class LayoutRequest:
+    """Everything laying out one edition needs, as plain data: it is sent to a layout worker
+    process, and (with the files the layout reads) it is what the layout cache is keyed on."""
+
+    html: str
+    page: EditionPage
+    #: The id of the first essay, where arabic folios start.
+    body_anchor: str | None
+    #: The theme's variables as CSS (`:root { --font-size: … }`), before the stylesheets.
+    variables_css: str
+    base_url: Path
+    stylesheets: tuple[Path, ...]
+    roots: tuple[Path, ...]
+    allow_network: bool
+    #: Only the text (a contributor's proof): no printer's padding.
+    proof: bool = False
+    #: Run the layout checks (widows, low-resolution images…): the print edition a reader gets.
+    check: bool = False
+
+    @property
+    def edition(self) -> Edition:
+        return self.page.edition
+
+    def key(self) -> str:
+        """The layout cache's key: everything that reaches the layout except the files it reads
+        (those are checked one by one when an entry is found, see `layout_cache.py`)."""
+        return fingerprint("bookify layout", __version__, weasyprint.__version__,
+                           pydyf.__version__, _plain(self))
+
+
+def _plain(value: object) -> object:
+    """`value` with paths as text and dataclasses as tuples, for a fingerprint (which would
+    read a `Path`'s file)."""
+    if isinstance(value, Path):
+        return str(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return tuple(_plain(getattr(value, f.name)) for f in dataclasses.fields(value))
+    if isinstance(value, (tuple, list)):
+        return tuple(_plain(item) for item in value)
+    return value
+
+
+def layout_request(
+    rendered: RenderedBook,
+    theme: Theme,
+    project: Project,
+    *,
+    edition: Edition = "print",
+    proof: bool = False,
+    check: bool = False,
+) -> LayoutRequest:
+    """Compose one edition's HTML and gather what its layout needs (in this process: the
+    templates and the theme stay here; only plain data goes to a worker)."""
+    return LayoutRequest(
+        html=compose_book_html(rendered, theme, project, edition=edition, proof=proof),
+        page=EditionPage.of(theme, project, edition),
+        body_anchor=rendered.contents[0].id if rendered.contents else None,
+        variables_css=f":root {{ {theme.css_variables()} }}",
+        base_url=project.root,
+        stylesheets=tuple(theme.stylesheets("print")),
+        roots=(project.root, *theme.roots),
+        allow_network=project.config.build.allow_network,
+        proof=proof,
+        check=check,
+    )
+
+
 def lay_out_book(
     rendered: RenderedBook,
     theme: Theme,
@@ -121,47 +266,77 @@ def lay_out_book(
     progress: ProgressCallback | None = None,
     proof: bool = False,
     edition: Edition = "print",
+    check: bool = False,
 ) -> PrintLayout:
-    """Lay out one edition of the book (with `proof`, only its text: no cover or front matter).
+    """Lay out one edition of the book in this process (with `proof`, only its text: no cover
+    or front matter), keeping WeasyPrint's document on the layout."""
+    layout = lay_out(layout_request(rendered, theme, project, edition=edition, proof=proof,
+                                    check=check), progress, keep_document=True)
+    diagnostics.items.extend(layout.diagnostics)
+    return layout
+
+
+def lay_out(
+    request: LayoutRequest,
+    progress: ProgressCallback | None = None,
+    keep_document: bool = False,
+    reads: dict[str, str] | None = None,
+) -> PrintLayout:
+    """Lay out `request` with WeasyPrint and write its PDF (in memory).
 
     The print edition's gutter grows with the page count, so when the first layout comes out
     too thick for the gutter it was set with, the book is laid out again with the wider one.
+    `reads` receives the files the layout read, with their SHA-256.
     """
-    html = compose_book_html(rendered, theme, project, edition=edition, proof=proof)
-    geometry = edition_geometry(theme, project, edition, pages=0)
+    geometry = request.page.geometry(pages=0)
     for _attempt in range(3):
         scratch = Diagnostics()
-        document = lay_out(html, theme, project, scratch, progress, geometry.css())
-        needed = edition_geometry(theme, project, edition, pages=len(document.pages))
+        document = render_document(
+            request.html,
+            base_url=request.base_url,
+            stylesheets=list(request.stylesheets),
+            roots=list(request.roots),
+            diagnostics=scratch,
+            allow_network=request.allow_network,
+            progress=progress,
+            preamble=f"{request.variables_css}\n{geometry.css()}",
+            reads=reads,
+        )
+        needed = request.page.geometry(pages=len(document.pages))
         if needed.inside <= geometry.inside:
             break
         geometry = needed
-    diagnostics.extend(scratch)
-    if edition == "print" and not proof:
-        _pad_for_printer(document, project.config.print.printer)
+    if request.edition == "print" and not request.proof:
+        _pad_for_printer(document, request.page.printer)
 
-    def first_page_with(anchor: str) -> int | None:
+    def first_page_with(anchor: str | None) -> int | None:
         return next((i for i, page in enumerate(document.pages) if anchor in page.anchors), None)
 
-    return PrintLayout(document, first_page_with("half-title"),
-                       first_page_with(rendered.contents[0].id), edition, geometry)
+    front_start, body_start = first_page_with("half-title"), first_page_with(request.body_anchor)
+    if request.check:
+        check_layout(document, lambda index: folio(index, front_start, body_start),
+                     request.base_url, scratch)
+    output = io.BytesIO()
+    layout = PrintLayout(b"", tuple(_page_facts(page) for page in document.pages), front_start,
+                         body_start, request.edition, geometry, tuple(scratch.items))
+    document.write_pdf(output, finisher=lambda _doc, pdf: _finish(layout, pdf))
+    return dataclasses.replace(layout, pdf=output.getvalue(),
+                               document=document if keep_document else None)
 
 
-def edition_geometry(theme: Theme, project: Project, edition: Edition, pages: int) -> PageGeometry:
-    """The page of `edition` for a book of `pages` pages.
-
-    The digital edition is read one page at a time on a screen, so its margins are even (the
-    mean of the inside and outside ones) and it has no bleed or marks.
-    """
-    settings = project.config.print
-    if edition == "print":
-        return page_geometry(settings.trim, theme.variables, printer=settings.printer,
-                             bleed=settings.bleed, crop_marks=settings.crop_marks,
-                             gutter=settings.gutter, pages=pages)
-    geometry = page_geometry(settings.trim, theme.variables, printer=settings.printer,
-                             bleed=False, crop_marks=False, gutter="auto", pages=0)
-    side = (geometry.inside + geometry.outside) / 2
-    return dataclasses.replace(geometry, inside=side, outside=side)
+def _page_facts(page: Page) -> PageFacts:
+    box = page._page_box  # the laid-out page: its margins are the real ones
+    found = _first_text(box, None)
+    content = (box.margin_left * PT_PER_PX, box.margin_top * PT_PER_PX,
+               (page.width - box.margin_left - box.margin_right) * PT_PER_PX,
+               (page.height - box.margin_top - box.margin_bottom) * PT_PER_PX)
+    return PageFacts(
+        anchors=tuple(page.anchors),
+        opening_anchor=found[0] if found else None,
+        opening_text=" ".join(found[1].split()) if found else None,
+        blank=bool(box.page_type.blank),
+        content=tuple(round(value, 2) for value in content),  # type: ignore[arg-type]
+    )
 
 
 def _pad_for_printer(document: Document, printer: str) -> None:
@@ -253,14 +428,15 @@ def _sample(characters: list[str]) -> str:
 
 
 def write_pdf(layout: PrintLayout, target: Path) -> Path:
-    """Write the laid-out book to `target` (atomically), with page labels matching the folios,
-    and for the print edition its trim and bleed boxes and no live links."""
+    """Write the laid-out edition to `target` (atomically)."""
     with atomic_output(target) as temporary:
-        layout.document.write_pdf(temporary, finisher=lambda _doc, pdf: _finish(layout, pdf))
+        temporary.write_bytes(layout.pdf)
     return target
 
 
 def _finish(layout: PrintLayout, pdf: pydyf.PDF) -> None:
+    """Page labels matching the folios; for the print edition its trim and bleed boxes and no
+    live links."""
     _add_page_labels(layout, pdf)
     if layout.edition != "print":
         return
@@ -274,7 +450,7 @@ def _finish(layout: PrintLayout, pdf: pydyf.PDF) -> None:
             page["BleedBox"] = page["MediaBox"]
 
 
-def lay_out(
+def render_html(
     html: str,
     theme: Theme,
     project: Project,
@@ -282,8 +458,8 @@ def lay_out(
     progress: ProgressCallback | None = None,
     page_css: str = "",
 ) -> Document:
-    """Lay out an HTML page of the book with the theme's (and project's) print stylesheets,
-    after `page_css` (the page geometry) and the theme's variables."""
+    """Lay out an HTML page of the book (the typographic cover) with the theme's (and
+    project's) print stylesheets, after `page_css` and the theme's variables."""
     return render_document(
         html,
         base_url=project.root,

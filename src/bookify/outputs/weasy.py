@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import hashlib
 import inspect
 import logging
 import textwrap
@@ -50,6 +51,8 @@ class SandboxedFetcher(URLFetcher):
         self.roots = [root.resolve() for root in roots]
         self.allow_network = allow_network
         self.refused: list[str] = []
+        #: Every file read, with the SHA-256 of what was read: what a layout depends on.
+        self.reads: dict[str, str] = {}
 
     def virtual_url(self, path: Path) -> str:
         """The address WeasyPrint sees for `path`, a file or folder under one of the roots."""
@@ -79,7 +82,9 @@ class SandboxedFetcher(URLFetcher):
         if scheme == "file":
             path = self.real_path(url.split("#")[0].split("?")[0])
             if path is not None and path.is_file():
-                return URLFetcherResponse(url, path.read_bytes(), {
+                data = path.read_bytes()
+                self.reads[str(path)] = hashlib.sha256(data).hexdigest()
+                return URLFetcherResponse(url, data, {
                     "Content-Type": mimetypes.guess_type(path.name)[0] or "application/octet-stream"})
             if path is not None:
                 raise URLFetchingError(f"no such file: {path}")
@@ -223,11 +228,13 @@ def render_document(
     allow_network: bool = False,
     progress: ProgressCallback | None = None,
     preamble: str = "",
+    reads: dict[str, str] | None = None,
 ) -> Document:
     """Lay out `html` with the given stylesheets; refuse reads outside `roots`.
 
     `preamble` is CSS generated for this book (page size, margins, theme variables); it comes
-    before the stylesheets, so a theme's or project's CSS can still override any of it.
+    before the stylesheets, so a theme's or project's CSS can still override any of it. `reads`,
+    if given, receives every file the layout read, with its SHA-256 (the layout cache checks them).
     """
     fetcher = SandboxedFetcher(roots, allow_network)
     fonts = FontConfiguration()
@@ -243,6 +250,8 @@ def render_document(
             ).render(stylesheets=sheets, font_config=fonts, optimize_images=False)
         except FatalURLFetchingError:
             document = None
+    if reads is not None:
+        reads.update(fetcher.reads)
     if fetcher.refused:
         raise RenderError(
             f"the book refers to {fetcher.refused[0]}, which is outside the book project",

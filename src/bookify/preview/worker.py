@@ -19,7 +19,6 @@ runs after it to redo the contents' page numbers and the folios after the essay.
 from __future__ import annotations
 
 import dataclasses
-import inspect
 import re
 import time
 from collections.abc import Callable, Iterable
@@ -27,8 +26,6 @@ from importlib import resources
 from pathlib import Path
 from string import Template
 from typing import Any
-
-from weasyprint.document import Document
 
 from ..assemble import assemble_book
 from ..compose import back_pages
@@ -43,9 +40,6 @@ from ..project import load_project
 from ..themes import Theme, load_theme
 from .raster import PDFIUM_LOCK
 from .state import Division, Job, JobResult, PageInfo, Problem
-
-#: WeasyPrint measures in CSS pixels; PDF in points.
-PT_PER_PX = 0.75
 
 #: The front- and back-matter pages the theme's templates give an id, with what to call them.
 FRONT_PAGES = {"cover": "Cover", "half-title": "Half title", "title-page": "Title page",
@@ -158,12 +152,11 @@ def _lay_out_book(job: Job, rendered: RenderedBook, theme: Theme, project, diagn
                   pdf: Path, divisions: list[Division], progress: ProgressCallback | None
                   ) -> tuple[list[PageInfo], list[Division], float | None]:
     layout = pdf_output.lay_out_book(rendered, theme, project, diagnostics, progress,
-                                     **_print_edition())
+                                     edition="print", check=True)
     pdf_output.write_pdf(layout, pdf)
-    document = layout.document
-    placed, owner = place_divisions(divisions, [page.anchors for page in document.pages])
-    labels = [_folio(layout.label(i)) for i in range(len(document.pages))]
-    pages = page_records(job.id, document, pdf, range(len(document.pages)), labels, owner)
+    placed, owner = place_divisions(divisions, [page.anchors for page in layout.page_facts])
+    labels = [_folio(layout.label(i)) for i in range(layout.pages)]
+    pages = page_records(job.id, layout, pdf, range(layout.pages), labels, owner)
     return pages, placed, _gutter(layout)
 
 
@@ -180,30 +173,28 @@ def _lay_out_essay(job: Job, rendered: RenderedBook, theme: Theme, project,
                               contents=(essay,), people=())
     spliced = SpliceTheme(theme, first_folio=first, lead=lead, end=not last)
     layout = pdf_output.lay_out_book(cut, spliced, project, diagnostics, proof=True,
-                                     **_print_edition())
+                                     edition="print")
     if job.book_gutter is not None and _gutter(layout) not in (None, job.book_gutter):
         return None  # the book's page count widened its gutter; only a full layout has it
     pdf_output.write_pdf(layout, pdf)
-    document = layout.document
     start = 1 if lead else 0
-    end = next((i for i, page in enumerate(document.pages) if END_ID in page.anchors),
-               len(document.pages))
+    end = layout.first_page_with(END_ID)
+    end = layout.pages if end is None else end
     indices = range(start, max(end, start + 1))
     labels = [str(first + n) if first is not None else _folio(layout.label(i))
               for n, i in enumerate(indices)]
-    return page_records(job.id, document, pdf, indices, labels, [job.essay] * len(document.pages))
+    return page_records(job.id, layout, pdf, indices, labels, [job.essay] * layout.pages)
 
 
-def page_records(job_id: str, document: Document, pdf: Path, indices: Iterable[int],
+def page_records(job_id: str, layout: pdf_output.PrintLayout, pdf: Path, indices: Iterable[int],
                  labels: list[str], owner: list[str | None]) -> list[PageInfo]:
-    """Page records for pages `indices` of `document`, written to `pdf`: the PDF's own boxes
-    for the page and its trim, WeasyPrint's page box for the text area."""
+    """Page records for pages `indices` of `layout`, written to `pdf`: the PDF's own boxes
+    for the page and its trim, the layout's text area."""
     records = []
     with PDFIUM_LOCK:
         opened = open_pdf(pdf)
     try:
         for label, index in zip(labels, indices):
-            page = document.pages[index]
             with PDFIUM_LOCK:
                 pdf_page = opened[index]
                 try:
@@ -211,15 +202,11 @@ def page_records(job_id: str, document: Document, pdf: Path, indices: Iterable[i
                     t_left, t_bottom, t_right, t_top = pdf_page.get_trimbox()
                 finally:
                     pdf_page.close()
-            box = page._page_box  # the laid-out page: its margins are the real ones
-            content = (box.margin_left * PT_PER_PX, box.margin_top * PT_PER_PX,
-                       (page.width - box.margin_left - box.margin_right) * PT_PER_PX,
-                       (page.height - box.margin_top - box.margin_bottom) * PT_PER_PX)
             records.append(PageInfo(
                 pdf=job_id, index=index, label=label, division=owner[index],
                 size=(round(right - left, 2), round(top - bottom, 2)),
                 trim=_rounded((t_left - left, top - t_top, t_right - t_left, t_top - t_bottom)),
-                content=_rounded(content)))
+                content=layout.page_facts[index].content))
     finally:
         with PDFIUM_LOCK:
             opened.close()
@@ -260,12 +247,6 @@ class SpliceTheme:
 
 
 _SPLICE_CSS = (resources.files("bookify.preview") / "splice.css").read_text(encoding="utf-8")
-
-
-def _print_edition() -> dict[str, str]:
-    """The keyword that asks `lay_out_book` for the print edition, where it has editions."""
-    parameters = inspect.signature(pdf_output.lay_out_book).parameters
-    return {"edition": "print"} if "edition" in parameters else {}
 
 
 def _gutter(layout) -> float | None:

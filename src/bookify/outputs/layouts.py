@@ -1,0 +1,185 @@
+"""Laying out the PDF editions on every core, and never laying out the same thing twice.
+
+WeasyPrint lays a document out on one core, so the editions a build needs (print, digital) are
+laid out side by side in worker processes, while the build goes on with the EPUB and the cover
+in its own. Each layout is kept in the project's layout cache (`build/.cache/`), keyed by
+everything that reaches it (`LayoutRequest.key`) and checked against every file it read (its
+stylesheets, fonts and images), so a rebuild with nothing changed lays nothing out.
+
+A worker is a fresh interpreter (`spawn`): nothing of the build's state (threads, open files, a
+progress bar) is shared with it, and what it returns is plain data (`PrintLayout`).
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import dataclasses
+import hashlib
+import multiprocessing
+import os
+import queue
+from collections.abc import Callable, Mapping
+from concurrent.futures import Future
+from pathlib import Path
+from typing import TypeVar
+
+from ..cache import LayoutCache
+from .pdf import LayoutRequest, PrintLayout, lay_out
+
+K = TypeVar("K")
+
+#: How often the build looks at the workers' progress, in seconds.
+_POLL = 0.1
+
+
+def default_jobs() -> int:
+    """One layout process per core this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+class LayoutRunner:
+    """Lays out `LayoutRequest`s through the layout cache: in up to `jobs` worker processes, or
+    in this process when `jobs` is 1. `progress` hears the pages laid out so far, summed over
+    every layout under way."""
+
+    def __init__(self, jobs: int, cache: LayoutCache,
+                 progress: Callable[[int], None] | None = None) -> None:
+        self.jobs = max(1, jobs)
+        self.cache = cache
+        self.progress = progress
+        self._executor: concurrent.futures.ProcessPoolExecutor | None = None
+        self._queue = None
+        self._pages: dict[int, int] = {}
+
+    def __enter__(self) -> LayoutRunner:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def submit_all(self, requests: Mapping[K, LayoutRequest]) -> dict[K, Future[PrintLayout]]:
+        """Lay out every request: from the cache when it has it, else in worker processes (one
+        per request, up to `jobs`), or here when only one needs laying out. Read each layout
+        with `result`."""
+        layouts: dict[K, Future[PrintLayout]] = {name: Future() for name in requests}
+        missing = []
+        for name, request in requests.items():
+            cached = self._cached(request)
+            if cached is not None:
+                layouts[name].set_result(cached)
+            else:
+                missing.append(name)
+        if len(missing) > 1 and self.jobs > 1:
+            self._start(min(len(missing), self.jobs))
+        for name in missing:
+            self._lay_out(requests[name], layouts[name])
+        return layouts
+
+    def _start(self, workers: int) -> None:
+        if self._executor is not None:
+            return
+        context = multiprocessing.get_context("spawn")
+        self._queue = context.Queue()
+        self._executor = concurrent.futures.ProcessPoolExecutor(
+            workers, mp_context=context, initializer=_start_worker, initargs=(self._queue,))
+
+    def _lay_out(self, request: LayoutRequest, layout: Future[PrintLayout]) -> None:
+        job = len(self._pages)
+        self._pages[job] = 0
+        if self._executor is None:
+            reads: dict[str, str] = {}
+            try:
+                laid_out = lay_out(request, lambda pages: self._laid_out(job, pages), reads=reads)
+            except BaseException as error:  # noqa: BLE001 — handed to whoever reads the result
+                layout.set_exception(error)
+                return
+            self._store(request, laid_out, reads)
+            layout.set_result(laid_out)
+            return
+
+        def finished(work: Future[tuple[PrintLayout, dict[str, str]]]) -> None:
+            error = work.exception()
+            if error is not None:
+                layout.set_exception(error)
+                return
+            laid_out, reads = work.result()
+            self._store(request, laid_out, reads)
+            layout.set_result(laid_out)
+
+        self._executor.submit(_lay_out_in_worker, request, job).add_done_callback(finished)
+
+    def result(self, layout: Future[PrintLayout]) -> PrintLayout:
+        """The layout `layout` stands for, reporting progress while it is under way."""
+        while not layout.done():
+            self._drain_progress(block=True)
+        self._drain_progress(block=False)
+        return layout.result()
+
+    def close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
+
+    def _laid_out(self, job: int, pages: int) -> None:
+        self._pages[job] = pages
+        if self.progress is not None:
+            self.progress(sum(self._pages.values()))
+
+    def _drain_progress(self, block: bool) -> None:
+        if self._queue is None:
+            return
+        try:
+            job, pages = self._queue.get(timeout=_POLL) if block else self._queue.get_nowait()
+            while True:
+                self._laid_out(job, pages)
+                job, pages = self._queue.get_nowait()
+        except queue.Empty:
+            pass
+
+    def _cached(self, request: LayoutRequest) -> PrintLayout | None:
+        entry = self.cache.get_object(request.key())
+        if not isinstance(entry, tuple) or len(entry) != 2:
+            return None
+        reads, layout = entry
+        if not isinstance(layout, PrintLayout) or not _unchanged(reads):
+            return None
+        return layout
+
+    def _store(self, request: LayoutRequest, layout: PrintLayout, reads: dict[str, str]) -> None:
+        kept = dataclasses.replace(layout, document=None)
+        self.cache.put_object(request.key(), (reads, kept))
+
+
+def _unchanged(reads: dict[str, str]) -> bool:
+    """Whether every file a cached layout read still has the same content."""
+    for path, digest in reads.items():
+        try:
+            data = Path(path).read_bytes()
+        except OSError:
+            return False
+        if hashlib.sha256(data).hexdigest() != digest:
+            return False
+    return True
+
+
+# ---------------------------------------------------------------------- in the worker process
+
+_progress_queue = None
+
+
+def _start_worker(progress_queue) -> None:
+    global _progress_queue
+    _progress_queue = progress_queue
+
+
+def _lay_out_in_worker(request: LayoutRequest, job: int) -> tuple[PrintLayout, dict[str, str]]:
+    reads: dict[str, str] = {}
+
+    def progress(pages: int) -> None:
+        if _progress_queue is not None:
+            _progress_queue.put((job, pages))
+
+    return lay_out(request, progress, reads=reads), reads
