@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-import os
-import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -26,8 +24,9 @@ from .model import BackMatter, RenderedBook
 from .outputs.cover_wrap import lay_out_cover_wrap, write_cover_wrap_pdf
 from .outputs.epub import write_epub
 from .outputs.html import write_html
+from .outputs.editions import lay_out_edition, lay_out_editions
 from .outputs.layouts import LayoutRunner, default_jobs
-from .outputs.pdf import PrintLayout, check_font_coverage, layout_request, write_pdf
+from .outputs.pdf import PrintLayout, check_font_coverage, write_pdf
 from .project import Project
 from .themes import load_theme
 
@@ -118,8 +117,8 @@ def build(
         progress.stage("Laying out pages")
         started = time.perf_counter()
         with runner:
-            layout = runner.result(runner.submit_all(
-                {"proof": layout_request(proof, theme, project, proof=True)})["proof"])
+            layout = lay_out_editions(runner, {"proof": lay_out_edition(
+                proof, theme, project, runner.cache, proof=True)})["proof"]
         diagnostics.items.extend(layout.diagnostics)
         target = output_dir / "proofs" / f"{essay}.pdf"
         write_pdf(layout, target)
@@ -129,84 +128,59 @@ def build(
         return result
 
     editions = list(editions or project.config.print.editions) if "pdf" in formats else []
-    # Every edition is laid out at once, each in its own process; the print edition is also the
-    # source of the EPUB's print page numbers, so it is laid out for them even when not written.
-    requests = {edition: layout_request(rendered, theme, project, edition=edition,
-                                        check=edition == "print" and edition in editions)
-                for edition in dict.fromkeys([*editions, *(["print"] if page_list else [])])}
-    with runner, tempfile.TemporaryDirectory(prefix=".bookify-", dir=_staging_parent(output_dir)
-                                             ) as staging:
-        progress.stage("Laying out pages")
+    # Every edition is laid out at once, stretch by stretch on every core; the print edition is
+    # also the source of the EPUB's print page numbers, so it is laid out for them even when it
+    # is not written.
+    progress.stage("Laying out pages")
+    started = time.perf_counter()
+    with runner:
+        layouts = lay_out_editions(runner, {
+            edition: lay_out_edition(rendered, theme, project, runner.cache, edition=edition,
+                                     check=edition == "print" and edition in editions)
+            for edition in dict.fromkeys([*editions, *(["print"] if page_list else [])])})
+    layout_seconds = time.perf_counter() - started
+    for layout in layouts.values():  # the layouts' own findings, in a stable order
+        diagnostics.items.extend(layout.diagnostics)
+
+    cover = None
+    if "print" in editions and project.config.print.cover_wrap:
+        progress.stage("Laying out the cover")
         started = time.perf_counter()
-        pending = runner.submit_all(requests)
-        layouts: dict[str, tuple[PrintLayout, float]] = {}
-        # The print edition first: the cover's spine and the EPUB's page list wait for it,
-        # while the other edition is still being laid out.
-        for edition in sorted(pending, key=lambda e: e != "print"):
-            layout = runner.result(pending[edition])
-            layouts[edition] = (layout, time.perf_counter() - started)
-            if edition != "print":
-                continue
-            if "print" in editions and project.config.print.cover_wrap:
-                progress.stage("Laying out the cover")
-                cover_started = time.perf_counter()
-                cover = (lay_out_cover_wrap(rendered, theme, project, layout.pages, diagnostics),
-                         time.perf_counter() - cover_started)
-            if "epub" in formats:
-                progress.stage("Writing EPUB")
-                epub_started = time.perf_counter()
-                staged_epub = Path(staging) / "book.epub"
-                write_epub(rendered, theme, project, staged_epub, diagnostics,
-                           layout if page_list else None)
-                epub_seconds = time.perf_counter() - epub_started
-        for edition in requests:  # the layouts' own findings, in a stable order
-            diagnostics.items.extend(layouts[edition][0].diagnostics)
-        if "epub" in formats and "print" not in requests:
-            progress.stage("Writing EPUB")
-            epub_started = time.perf_counter()
-            staged_epub = Path(staging) / "book.epub"
-            write_epub(rendered, theme, project, staged_epub, diagnostics)
-            epub_seconds = time.perf_counter() - epub_started
-        if strict and diagnostics.warnings:
-            _refuse(diagnostics)  # layout found something (a widow, a low-resolution image…)
+        cover = (lay_out_cover_wrap(rendered, theme, project, layouts["print"].pages,
+                                    diagnostics), time.perf_counter() - started)
+    if strict and diagnostics.warnings:
+        _refuse(diagnostics)  # layout found something (a widow, a low-resolution image…)
 
-        result.layouts = {edition: layout for edition, (layout, _) in layouts.items()}
-        for fmt in formats:
-            if fmt == "pdf":
-                for edition in editions:
-                    progress.stage(f"Writing the {edition} PDF")
-                    layout, layout_seconds = layouts[edition]
-                    target = output_dir / f"{book.slug}-{edition}.pdf"
-                    write_pdf(layout, target)
-                    _finished(result, progress, Artifact("pdf", target, layout.pages,
-                                                         layout_seconds, edition))
-                if "print" in editions and project.config.print.cover_wrap:
-                    progress.stage("Writing the cover")
-                    started = time.perf_counter()
-                    target = output_dir / f"{book.slug}-cover.pdf"
-                    write_cover_wrap_pdf(cover[0], target)
-                    _finished(result, progress, Artifact(
-                        "pdf", target, 1, time.perf_counter() - started + cover[1], "cover"))
-            elif fmt == "epub":
-                target = output_dir / f"{book.slug}.epub"
-                target.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(staged_epub, target)
-                _finished(result, progress, Artifact(fmt, target, seconds=epub_seconds))
-            else:
-                progress.stage("Writing HTML")
+    result.layouts = layouts
+    for fmt in formats:
+        started = time.perf_counter()
+        if fmt == "pdf":
+            for edition in editions:
+                progress.stage(f"Writing the {edition} PDF")
+                target = output_dir / f"{book.slug}-{edition}.pdf"
+                write_pdf(layouts[edition], target)
+                _finished(result, progress, Artifact(
+                    "pdf", target, layouts[edition].pages,
+                    time.perf_counter() - started + layout_seconds, edition))
+            if cover is not None:
+                progress.stage("Writing the cover")
                 started = time.perf_counter()
-                target = output_dir / "html" / "index.html"
-                write_html(rendered, theme, project, target, diagnostics)
-                _finished(result, progress, Artifact(fmt, target,
-                                                     seconds=time.perf_counter() - started))
+                target = output_dir / f"{book.slug}-cover.pdf"
+                write_cover_wrap_pdf(cover[0], target)
+                _finished(result, progress, Artifact(
+                    "pdf", target, 1, time.perf_counter() - started + cover[1], "cover"))
+            continue
+        if fmt == "epub":
+            progress.stage("Writing EPUB")
+            target = output_dir / f"{book.slug}.epub"
+            write_epub(rendered, theme, project, target, diagnostics,
+                       layouts["print"] if page_list else None, runner.cache)
+        else:
+            progress.stage("Writing HTML")
+            target = output_dir / "html" / "index.html"
+            write_html(rendered, theme, project, target, diagnostics)
+        _finished(result, progress, Artifact(fmt, target, seconds=time.perf_counter() - started))
     return result
-
-
-def _staging_parent(output_dir: Path) -> Path:
-    """Where outputs wait until the whole build has succeeded: beside them, so moving them
-    into place is a rename on the same file system."""
-    output_dir.mkdir(parents=True, exist_ok=True)
-    return output_dir
 
 
 def _refuse(diagnostics: Diagnostics) -> None:

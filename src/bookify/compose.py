@@ -7,10 +7,11 @@ per XHTML file with the same context.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from . import __version__
+from .anatomy import BACK_PAGES, Division, book_divisions
 from .model import RenderedBook
 from .project import Project
 from .themes import Theme
@@ -54,11 +55,8 @@ def template_context(
 
 def back_pages(rendered: RenderedBook) -> list[tuple[str, str]]:
     """The generated pages after the essays, as (id, title), in order."""
-    back = rendered.book.back_matter
-    pages = [("contributors", "Contributors", back.contributors),
-             ("credits", "Credits", back.credits),
-             ("author-index", "Index of Authors", back.author_index)]
-    return [(page_id, title) for page_id, title, wanted in pages if wanted]
+    return [(division.id, division.title) for division in book_divisions(rendered)
+            if division.kind in {kind for kind, _ in BACK_PAGES}]
 
 
 def compose_book_html(
@@ -69,13 +67,17 @@ def compose_book_html(
     edition: str = "",
     stylesheet_hrefs: tuple[str, ...] = (),
     proof: bool = False,
+    divisions: Sequence[Division] | None = None,
 ) -> str:
-    """The whole book as one HTML document, linking divisions by `#id`.
+    """The whole book as one HTML document, linking divisions by `#id` — or, with `divisions`,
+    only those divisions (a stretch the PDF editions lay out on its own).
 
     `edition` is `print` or `digital` for the PDF editions, empty for the HTML edition.
     `stylesheet_hrefs` are linked from the page (the HTML edition); the PDF editions pass their
     stylesheets to WeasyPrint instead.
     """
+    if divisions is None:
+        divisions = book_divisions(rendered, edition, proof)
     cover = rendered.book.cover_image
     cover_src = cover.relative_to(project.root).as_posix() if cover else None
     context = template_context(rendered, project, lambda target: f"#{target}", cover_src)
@@ -91,4 +93,5 @@ def compose_book_html(
     classes.append(f"opener-folio-{variables.get('opener_folio', 'drop')}")
     context["edition"] = edition
     return theme.render("book.html.j2", body_class=" ".join(classes),
-                        stylesheet_hrefs=stylesheet_hrefs, proof=proof, **context)
+                        stylesheet_hrefs=stylesheet_hrefs, proof=proof, divisions=divisions,
+                        **context)

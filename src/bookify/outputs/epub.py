@@ -19,9 +19,12 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import fontTools
 from ebooklib import epub
 from lxml import etree
 
+from .. import __version__
+from ..cache import LayoutCache, fingerprint
 from ..compose import back_pages, template_context
 from ..cover import cover_image
 from ..diagnostics import Diagnostics
@@ -66,8 +69,10 @@ def write_epub(
     target: Path,
     diagnostics: Diagnostics,
     layout: PrintLayout | None = None,
+    cache: LayoutCache | None = None,
 ) -> Path:
-    """Write the EPUB 3 edition to `target` (atomically); with `layout`, mark its print pages."""
+    """Write the EPUB 3 edition to `target` (atomically); with `layout`, mark its print pages.
+    `cache` keeps the fonts cut down to the book's characters for the next build."""
     settings = project.config.epub
     files = _file_names(rendered)
     cover = cover_image(rendered, theme, project, diagnostics)
@@ -107,7 +112,7 @@ def write_epub(
             if media_type:
                 ebook.add_item(epub.EpubItem(
                     uid=f"font-{_xml_id(font.stem)}", file_name=f"fonts/{font.name}",
-                    media_type=media_type, content=subset_font(font, text)))
+                    media_type=media_type, content=_subset(font, text, cache)))
     for source, name in images.items():
         image = prepared[source]
         ebook.add_item(epub.EpubItem(uid=f"img-{_xml_id(Path(name).stem)}", file_name=name,
@@ -210,6 +215,20 @@ class _Marker:
     offset: int = 0
 
 
+def _subset(font: Path, text: str, cache: LayoutCache | None) -> bytes:
+    """The font cut down to `text` (the slowest part of writing an EPUB), from the cache when
+    the font and the book's characters are the same as last time."""
+    if cache is None:
+        return subset_font(font, text)
+    key = fingerprint("bookify epub font", __version__, fontTools.version, font,
+                      "".join(sorted(set(text))))
+    kept = cache.get(key)
+    if kept is None:
+        kept = subset_font(font, text)
+        cache.put(key, kept)
+    return kept
+
+
 def _page_markers(layout: PrintLayout, pages: dict[str, _Page]) -> list[_Marker]:
     """Find, for each print page, the place in the EPUB's text where it begins.
 
@@ -224,6 +243,7 @@ def _page_markers(layout: PrintLayout, pages: dict[str, _Page]) -> list[_Marker]
             if isinstance(node.tag, str) and node.get("id"):
                 by_id.setdefault(node.get("id"), (page, node))
     searched_from: dict[int, int] = {}
+    flat: dict[int, str] = {}  # an element's text, flattened once however many pages it spans
     markers: list[_Marker] = []
     for opening in layout.page_openings():
         found = by_id.get(opening.anchor) if opening.anchor else None
@@ -234,7 +254,9 @@ def _page_markers(layout: PrintLayout, pages: dict[str, _Page]) -> list[_Marker]
                 markers.append(_Marker(opening.label, markers[-1].page, None))
             continue
         page, element = found
-        text, _ = _flat_text(element)
+        if id(element) not in flat:
+            flat[id(element)] = _flat_text(element)[0]
+        text = flat[id(element)]
         offset = _locate(text, opening.text or "", searched_from.get(id(element), 0))
         searched_from[id(element)] = offset + 1
         markers.append(_Marker(opening.label, page, element, offset))

@@ -1,13 +1,14 @@
-"""Laying out the PDF editions on every core, and never laying out the same thing twice.
+"""Laying out on every core, and never laying out the same thing twice.
 
-WeasyPrint lays a document out on one core, so the editions a build needs (print, digital) are
-laid out side by side in worker processes, while the build goes on with the EPUB and the cover
-in its own. Each layout is kept in the project's layout cache (`build/.cache/`), keyed by
-everything that reaches it (`LayoutRequest.key`) and checked against every file it read (its
-stylesheets, fonts and images), so a rebuild with nothing changed lays nothing out.
+WeasyPrint lays a document out on one core, so the stretches of the book (`editions.py`) are
+laid out side by side in worker processes, the largest first. Each layout is kept in the
+project's layout cache (`build/.cache/`), keyed by everything that reaches it (the request's
+`key()`) and checked against every file it read (its stylesheets, fonts and images), so a
+rebuild lays out only what changed.
 
-A worker is a fresh interpreter (`spawn`): nothing of the build's state (threads, open files, a
-progress bar) is shared with it, and what it returns is plain data (`PrintLayout`).
+A worker is forked from a clean server process that has imported WeasyPrint (`forkserver`):
+nothing of the build's state (threads, open files, a progress bar) is shared with it, and what it
+returns is plain data.
 """
 
 from __future__ import annotations
@@ -21,12 +22,24 @@ import queue
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future
 from pathlib import Path
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from ..cache import LayoutCache
-from .pdf import LayoutRequest, PrintLayout, lay_out
+from .pdf import PrintLayout
 
 K = TypeVar("K")
+T = TypeVar("T")
+
+
+class Request(Protocol):
+    """Something to lay out: plain data that says what the layout cache keeps it under, and
+    lays itself out (in a worker process)."""
+
+    def key(self) -> str: ...
+
+    def lay_out(self, progress: Callable[[int], None] | None,
+                reads: dict[str, str] | None = None) -> object: ...
+
 
 #: How often the build looks at the workers' progress, in seconds.
 _POLL = 0.1
@@ -60,11 +73,11 @@ class LayoutRunner:
     def __exit__(self, *_exc: object) -> None:
         self.close()
 
-    def submit_all(self, requests: Mapping[K, LayoutRequest]) -> dict[K, Future[PrintLayout]]:
-        """Lay out every request: from the cache when it has it, else in worker processes (one
-        per request, up to `jobs`), or here when only one needs laying out. Read each layout
-        with `result`."""
-        layouts: dict[K, Future[PrintLayout]] = {name: Future() for name in requests}
+    def submit_all(self, requests: Mapping[K, Request]) -> dict[K, Future]:
+        """Lay out every request (`request.lay_out(progress, reads=…)`): from the cache when it
+        has it, else in worker processes (the largest first, up to `jobs` at once), or here when
+        only one needs laying out. Read each layout with `result`."""
+        layouts: dict[K, Future] = {name: Future() for name in requests}
         missing = []
         for name, request in requests.items():
             cached = self._cached(request)
@@ -74,6 +87,7 @@ class LayoutRunner:
                 missing.append(name)
         if len(missing) > 1 and self.jobs > 1:
             self._start(min(len(missing), self.jobs))
+        missing.sort(key=lambda name: -_size(requests[name]))
         for name in missing:
             self._lay_out(requests[name], layouts[name])
         return layouts
@@ -81,18 +95,18 @@ class LayoutRunner:
     def _start(self, workers: int) -> None:
         if self._executor is not None:
             return
-        context = multiprocessing.get_context("spawn")
+        context = _context()
         self._queue = context.Queue()
         self._executor = concurrent.futures.ProcessPoolExecutor(
             workers, mp_context=context, initializer=_start_worker, initargs=(self._queue,))
 
-    def _lay_out(self, request: LayoutRequest, layout: Future[PrintLayout]) -> None:
+    def _lay_out(self, request: Request, layout: Future) -> None:
         job = len(self._pages)
         self._pages[job] = 0
         if self._executor is None:
             reads: dict[str, str] = {}
             try:
-                laid_out = lay_out(request, lambda pages: self._laid_out(job, pages), reads=reads)
+                laid_out = request.lay_out(lambda pages: self._laid_out(job, pages), reads=reads)
             except BaseException as error:  # noqa: BLE001 — handed to whoever reads the result
                 layout.set_exception(error)
                 return
@@ -100,18 +114,18 @@ class LayoutRunner:
             layout.set_result(laid_out)
             return
 
-        def finished(work: Future[tuple[PrintLayout, dict[str, str]]]) -> None:
-            error = work.exception()
+        def finished(done: Future) -> None:
+            error = done.exception()
             if error is not None:
                 layout.set_exception(error)
                 return
-            laid_out, reads = work.result()
+            laid_out, reads = done.result()
             self._store(request, laid_out, reads)
             layout.set_result(laid_out)
 
         self._executor.submit(_lay_out_in_worker, request, job).add_done_callback(finished)
 
-    def result(self, layout: Future[PrintLayout]) -> PrintLayout:
+    def result(self, layout: Future) -> object:
         """The layout `layout` stands for, reporting progress while it is under way."""
         while not layout.done():
             self._drain_progress(block=True)
@@ -139,18 +153,30 @@ class LayoutRunner:
         except queue.Empty:
             pass
 
-    def _cached(self, request: LayoutRequest) -> PrintLayout | None:
+    def _cached(self, request: Request) -> object | None:
         entry = self.cache.get_object(request.key())
         if not isinstance(entry, tuple) or len(entry) != 2:
             return None
         reads, layout = entry
-        if not isinstance(layout, PrintLayout) or not _unchanged(reads):
+        if layout is None or not isinstance(reads, dict) or not _unchanged(reads):
             return None
         return layout
 
-    def _store(self, request: LayoutRequest, layout: PrintLayout, reads: dict[str, str]) -> None:
-        kept = dataclasses.replace(layout, document=None)
-        self.cache.put_object(request.key(), (reads, kept))
+    def _store(self, request: Request, layout: object, reads: dict[str, str]) -> None:
+        if isinstance(layout, PrintLayout):
+            layout = dataclasses.replace(layout, document=None)
+        self.cache.put_object(request.key(), (reads, layout))
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """Workers are forked from a server process that has imported WeasyPrint once (started the
+    first time it is needed, with nothing of the build in it); where there is no such server
+    (not on Linux), each worker is a fresh interpreter."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["bookify.outputs.divisions", "bookify.outputs.furniture"])
+        return context
+    return multiprocessing.get_context("spawn")
 
 
 def _unchanged(reads: dict[str, str]) -> bool:
@@ -175,11 +201,16 @@ def _start_worker(progress_queue) -> None:
     _progress_queue = progress_queue
 
 
-def _lay_out_in_worker(request: LayoutRequest, job: int) -> tuple[PrintLayout, dict[str, str]]:
+def _lay_out_in_worker(request: Request, job: int) -> tuple[object, dict[str, str]]:
     reads: dict[str, str] = {}
 
     def progress(pages: int) -> None:
         if _progress_queue is not None:
             _progress_queue.put((job, pages))
 
-    return lay_out(request, progress, reads=reads), reads
+    return request.lay_out(progress, reads=reads), reads
+
+
+def _size(request: Request) -> int:
+    """How big a layout is likely to be: the length of its HTML, where it has one."""
+    return len(getattr(request, "html", ""))

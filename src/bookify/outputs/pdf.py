@@ -220,6 +220,10 @@ class LayoutRequest:
         return fingerprint("bookify layout", __version__, weasyprint.__version__,
                            pydyf.__version__, _plain(self))
 
+    def lay_out(self, progress: ProgressCallback | None = None,
+                reads: dict[str, str] | None = None) -> PrintLayout:
+        return lay_out(self, progress, reads=reads)
+
 
 def _plain(value: object) -> object:
     """`value` with paths as text and dataclasses as tuples, for a fingerprint (which would

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import dataclasses
 import hashlib
 import inspect
 import logging
 import textwrap
 import mimetypes
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 from urllib.request import url2pathname
@@ -218,6 +219,71 @@ def _captured(progress: ProgressCallback | None) -> Iterator[_Capture]:
         progress_logger.setLevel(old[2])
 
 
+@dataclasses.dataclass
+class _Styles:
+    """Stylesheets parsed once, with the fonts their `@font-face` rules loaded, for every
+    document a process lays out with them (a build lays out many small ones): what they read
+    and what WeasyPrint said while parsing them go with them."""
+
+    fonts: FontConfiguration
+    sheets: list[CSS]
+    reads: dict[str, str]
+    records: list[logging.LogRecord]
+
+
+#: The stylesheets this process has parsed, the most recently used last.
+_PARSED: dict[tuple, _Styles] = {}
+_PARSED_KEEP = 4
+
+
+def _styles(stylesheets: list[Path], rewritten: Mapping[Path, str], preamble: str,
+            base_url: Path, roots: list[Path], allow_network: bool) -> _Styles:
+    """The stylesheets parsed (from this process's store when they have not changed)."""
+    key = (tuple((str(path), *_stamp(path)) for path in stylesheets),
+           tuple(sorted((str(path), text) for path, text in rewritten.items())),
+           preamble, str(base_url), tuple(map(str, roots)), allow_network)
+    if key in _PARSED:
+        _PARSED[key] = _PARSED.pop(key)
+        return _PARSED[key]
+    fetcher = SandboxedFetcher(roots, allow_network)
+    fonts = FontConfiguration()
+    sheets: list[CSS] = []
+    with _captured(None) as capture:
+        try:
+            sheets = [CSS(string=rewritten[s], base_url=fetcher.virtual_url(s),
+                          url_fetcher=fetcher, font_config=fonts) if s in rewritten else
+                      CSS(url=fetcher.virtual_url(s), url_fetcher=fetcher, font_config=fonts)
+                      for s in stylesheets]
+            if preamble:
+                sheets.insert(0, CSS(string=preamble, base_url=fetcher.virtual_url(base_url),
+                                     url_fetcher=fetcher, font_config=fonts))
+        except FatalURLFetchingError:
+            pass
+    styles = _Styles(fonts, sheets, dict(fetcher.reads), list(capture.records))
+    if fetcher.refused:
+        _refuse(fetcher.refused[0])
+    _PARSED[key] = styles
+    while len(_PARSED) > _PARSED_KEEP:
+        _PARSED.pop(next(iter(_PARSED)))
+    return styles
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    try:
+        status = path.stat()
+    except OSError:
+        return (0, 0)
+    return (status.st_mtime_ns, status.st_size)
+
+
+def _refuse(url: str) -> None:
+    raise RenderError(
+        f"the book refers to {url}, which is outside the book project",
+        hint="copy the file into the project (for example into styles/ or images/) and "
+        "refer to it there; web addresses load only with [build] allow_network = true",
+    )
+
+
 def render_document(
     html: str,
     *,
@@ -228,36 +294,32 @@ def render_document(
     allow_network: bool = False,
     progress: ProgressCallback | None = None,
     preamble: str = "",
+    rewritten: Mapping[Path, str] | None = None,
     reads: dict[str, str] | None = None,
 ) -> Document:
     """Lay out `html` with the given stylesheets; refuse reads outside `roots`.
 
     `preamble` is CSS generated for this book (page size, margins, theme variables); it comes
-    before the stylesheets, so a theme's or project's CSS can still override any of it. `reads`,
+    before the stylesheets, so a theme's or project's CSS can still override any of it.
+    `rewritten` gives the text to read for some of the stylesheets instead of the file. `reads`,
     if given, receives every file the layout read, with its SHA-256 (the layout cache checks them).
     """
     fetcher = SandboxedFetcher(roots, allow_network)
-    fonts = FontConfiguration()
+    styles = _styles(stylesheets, rewritten or {}, preamble, base_url, roots, allow_network)
+    fonts = styles.fonts
     with _captured(progress) as capture:
         try:
-            sheets = [CSS(url=fetcher.virtual_url(s), url_fetcher=fetcher, font_config=fonts)
-                      for s in stylesheets]
-            if preamble:
-                sheets.insert(0, CSS(string=preamble, base_url=fetcher.virtual_url(base_url),
-                                     url_fetcher=fetcher, font_config=fonts))
             document = HTML(
                 string=html, base_url=fetcher.virtual_url(base_url), url_fetcher=fetcher
-            ).render(stylesheets=sheets, font_config=fonts, optimize_images=False)
+            ).render(stylesheets=styles.sheets, font_config=fonts, optimize_images=False)
         except FatalURLFetchingError:
             document = None
+    fetcher.reads.update(styles.reads)
+    capture.records[:0] = styles.records
     if reads is not None:
         reads.update(fetcher.reads)
     if fetcher.refused:
-        raise RenderError(
-            f"the book refers to {fetcher.refused[0]}, which is outside the book project",
-            hint="copy the file into the project (for example into styles/ or images/) and "
-            "refer to it there; web addresses load only with [build] allow_network = true",
-        )
+        _refuse(fetcher.refused[0])
     for record in capture.records:
         message = record.getMessage()
         if message.startswith("Failed to load"):

@@ -2,8 +2,9 @@
 the page records the browser needs. It runs in a child process (see `jobs.py`), so WeasyPrint's
 memory goes back to the system after every job and a superseded job can simply be stopped.
 
-A full job runs the build's stages for the print edition and the HTML edition (the reading
-view). An essay job does the same reading and converting (about a second for a 50-essay book:
+A full job runs the build's stages for the print edition (through the build's layout cache, so
+only what changed since the last build or preview is laid out again) and the HTML edition (the
+reading view). An essay job does the same reading and converting (about a second for a 50-essay book:
 the whole book is read so links between essays and every warning stay right), but lays out only
 the changed essay, as the book would have it:
 
@@ -28,23 +29,21 @@ from string import Template
 from typing import Any
 
 from ..assemble import assemble_book
-from ..compose import back_pages
+from .. import anatomy
 from ..diagnostics import Diagnostics
 from ..errors import BookifyError
 from ..markdown import render_book
 from ..model import BackMatter, RenderedBook, RenderedPart
+from ..cache import LayoutCache
 from ..outputs import pdf as pdf_output
+from ..outputs.editions import lay_out_edition, lay_out_editions
+from ..outputs.layouts import LayoutRunner, default_jobs
 from ..outputs.html import write_html
 from ..outputs.png import open_pdf
 from ..project import load_project
 from ..themes import Theme, load_theme
 from .raster import PDFIUM_LOCK
 from .state import Division, Job, JobResult, PageInfo, Problem
-
-#: The front- and back-matter pages the theme's templates give an id, with what to call them.
-FRONT_PAGES = {"cover": "Cover", "half-title": "Half title", "title-page": "Title page",
-               "copyright": "Copyright page", "dedication": "Dedication",
-               "epigraph": "Epigraph", "contents": "Contents"}
 
 #: The ids of the elements an essay job adds around the essay (see `splice.css`).
 LEAD_ID = "bookify-preview-lead"
@@ -97,28 +96,28 @@ def run_job(job: Job, progress: ProgressCallback | None = None) -> JobResult:
 
 
 def book_divisions(rendered: RenderedBook, root: Path) -> list[Division]:
-    """Every division the book may have, in reading order, not yet placed on pages.
-
-    Front-matter pages are listed whether or not the edition has them; placing them drops the
-    ones that are not there.
-    """
-    divisions = [Division(id, title, "contents" if id == "contents" else "front")
-                 for id, title in FRONT_PAGES.items()]
-
-    def essay(entry, part: str | None) -> Division:
-        authors = entry.essay.authors
-        return Division(entry.id, entry.title_text, "essay",
-                        " and ".join(authors) if authors else None,
-                        _relative(entry.essay.source, root), part)
-
-    for entry in rendered.contents:
-        if isinstance(entry, RenderedPart):
-            divisions.append(Division(entry.id, entry.title_text, "part"))
-            divisions.extend(essay(e, entry.id) for e in entry.essays)
+    """Every division of the print edition, in reading order (`anatomy.book_divisions`), not
+    yet placed on pages."""
+    divisions = []
+    part_of = {essay.id: entry.id for entry in rendered.contents
+               if isinstance(entry, RenderedPart) for essay in entry.essays}
+    for division in anatomy.book_divisions(rendered, "print"):
+        kind = _KINDS.get(division.kind, "back")
+        if division.kind == "essay" and division.essay is not None:
+            essay = division.essay.essay
+            divisions.append(Division(
+                division.id, division.title, "essay",
+                " and ".join(essay.authors) if essay.authors else None,
+                _relative(essay.source, root), part_of.get(division.id)))
         else:
-            divisions.append(essay(entry, None))
-    divisions.extend(Division(id, title, "back") for id, title in back_pages(rendered))
+            divisions.append(Division(division.id, division.title, kind))
     return divisions
+
+
+#: How the preview's contents files each kind of division.
+_KINDS = {"cover": "front", "half-title": "front", "title-page": "front", "copyright": "front",
+          "dedication": "front", "epigraph": "front", "contents": "contents",
+          "front-piece": "front", "part": "part", "essay": "essay"}
 
 
 def structure(divisions: Iterable[Division]) -> tuple[str, ...]:
@@ -151,8 +150,14 @@ def place_divisions(divisions: Iterable[Division], anchors: list[Iterable[str]]
 def _lay_out_book(job: Job, rendered: RenderedBook, theme: Theme, project, diagnostics: Diagnostics,
                   pdf: Path, divisions: list[Division], progress: ProgressCallback | None
                   ) -> tuple[list[PageInfo], list[Division], float | None]:
-    layout = pdf_output.lay_out_book(rendered, theme, project, diagnostics, progress,
-                                     edition="print", check=True)
+    # The build's own pipeline and cache: after a save, only what changed is laid out again.
+    settings = project.config.build
+    cache = LayoutCache(project.output_dir / ".cache", settings.cache_max_mb * 2**20,
+                        enabled=settings.cache)
+    with LayoutRunner(settings.jobs or default_jobs(), cache, progress) as runner:
+        layout = lay_out_editions(runner, {"print": lay_out_edition(
+            rendered, theme, project, cache, edition="print", check=True)})["print"]
+    diagnostics.items.extend(layout.diagnostics)
     pdf_output.write_pdf(layout, pdf)
     placed, owner = place_divisions(divisions, [page.anchors for page in layout.page_facts])
     labels = [_folio(layout.label(i)) for i in range(layout.pages)]

@@ -1,0 +1,172 @@
+"""Putting a PDF edition together from its separately laid-out stretches.
+
+Each stretch of the book (`divisions.py`) is a small PDF of its pages without furniture; the
+furniture (`furniture.py`) is one PDF with a page of running heads and folio for each page of the
+book. The assembly lays each furniture page over its page and gives the whole what one document
+of the book would have had: the destinations of every anchor (so links between essays and from
+the contents land), the outline, page labels matching the folios, the document's metadata, the
+print edition's trim and bleed boxes and no annotations, and the printer's padding.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pikepdf
+from pikepdf import Array, Dictionary, Name, OutlineItem, PageLocation
+from weasyprint.anchors import make_page_bookmark_tree
+from weasyprint.matrix import Matrix
+
+from ..geometry import PageGeometry
+from .pdf import COVER_LABEL, PT_PER_PX
+
+
+@dataclass(frozen=True, slots=True)
+class PlacedPage:
+    """A page of the book: page `page` of stretch `stretch`, with its bookmarks (as WeasyPrint
+    gathers them, in CSS pixels from the top) and height."""
+
+    stretch: int
+    page: int
+    bookmarks: tuple[tuple[int, str, tuple[float, float], str], ...] = ()
+    height: float = 0.0
+
+
+def assemble_pdf(
+    stretches: Sequence[bytes],
+    anchors: Sequence[Sequence[str]],
+    pages: Sequence[PlacedPage],
+    furniture: bytes | None,
+    *,
+    front_start: int | None,
+    body_start: int | None,
+    print_edition: bool,
+    geometry: PageGeometry | None,
+    padding: int = 0,
+    blank: PlacedPage | None = None,
+) -> bytes:
+    """The edition's PDF: `pages` in order, each with furniture page of the same index laid
+    over it, then `padding` copies of the `blank` page. `anchors[s]` are the ids laid out in
+    stretch `s` (its PDF may name others, stand-ins for links to other stretches)."""
+    book = pikepdf.new()
+    sources = [pikepdf.open(io.BytesIO(data)) for data in stretches]
+    furniture_pdf = pikepdf.open(io.BytesIO(furniture)) if furniture is not None else None
+    where: dict[tuple[int, int], int] = {}
+    for index, placed in enumerate(pages):
+        book.pages.append(sources[placed.stretch].pages[placed.page])
+        where[placed.stretch, placed.page] = index
+        if furniture_pdf is not None:
+            _lay_over(book, book.pages[index], furniture_pdf.pages[index], index)
+    if blank is not None:
+        for _ in range(padding):
+            copy = Dictionary(book.pages[where[blank.stretch, blank.page]].obj)
+            _drop(copy, "/Annots")
+            book.pages.append(pikepdf.Page(book.make_indirect(copy)))
+
+    _add_destinations(book, sources, anchors, where)
+    _add_outline(book, pages)
+    _add_page_labels(book, front_start, body_start)
+    first = sources[0]
+    book.docinfo = book.copy_foreign(first.docinfo)
+    if "/Lang" in first.Root:
+        book.Root.Lang = first.Root.Lang
+    if print_edition:
+        for index, page in enumerate(book.pages):
+            # A printed page has nothing to click; printers' preflight flags annotations.
+            _drop(page.obj, "/Annots")
+            if geometry is not None and geometry.bleed_pt:
+                page.obj.TrimBox = Array(geometry.trim_box(recto=index % 2 == 0))
+                page.obj.BleedBox = page.obj.MediaBox
+    output = io.BytesIO()
+    book.save(output, deterministic_id=True, min_version=first.pdf_version,
+              object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    return output.getvalue()
+
+
+def _lay_over(book: pikepdf.Pdf, page: pikepdf.Page, furniture: pikepdf.Page,
+              index: int) -> None:
+    """Draw `furniture` (a page of the same size) over page `index`, under a name of its own
+    (pikepdf's overlay picks a random one, and the same book must give the same bytes; the
+    pages of a stretch share one resource dictionary)."""
+    name = Name(f"/BookifyFurniture{index}")
+    page.add_resource(book.copy_foreign(furniture.as_form_xobject()), Name.XObject, name)
+    page.contents_add(b"q\n", prepend=True)
+    page.contents_add(b"Q\nq " + name.unparse() + b" Do Q\n")
+
+
+def _drop(dictionary: Dictionary, key: str) -> None:
+    if key in dictionary:
+        del dictionary[key]
+
+
+def _add_destinations(book: pikepdf.Pdf, sources: Sequence[pikepdf.Pdf],
+                      anchors: Sequence[Sequence[str]], where: dict[tuple[int, int], int]) -> None:
+    """One name tree of every anchor of the book, pointing into the assembled pages (links
+    inside a stretch and between stretches name their targets)."""
+    names: dict[str, Array] = {}
+    for number, source in enumerate(sources):
+        tree = source.Root.get("/Names", Dictionary()).get("/Dests")
+        if tree is None:
+            continue
+        pages = {page.objgen: index for index, page in enumerate(source.pages)}
+        own = set(anchors[number])
+        entries = tree.Names
+        for i in range(0, len(entries), 2):
+            name, target = str(entries[i]), entries[i + 1]
+            if name not in own or name in names:
+                continue
+            page = where.get((number, pages.get(target[0].objgen, -1)))
+            if page is not None:
+                names[name] = Array([book.pages[page].obj, *list(target)[1:]])
+    if names:
+        flat = Array()
+        for name in sorted(names):
+            flat.append(pikepdf.String(name))
+            flat.append(names[name])
+        book.Root.Names = Dictionary(Dests=book.make_indirect(Dictionary(Names=flat)))
+
+
+class _Bookmarked:
+    """A page as WeasyPrint's bookmark tree builder reads it."""
+
+    def __init__(self, placed: PlacedPage) -> None:
+        self.bookmarks = list(placed.bookmarks)
+        self.height = placed.height
+
+
+def _add_outline(book: pikepdf.Pdf, pages: Sequence[PlacedPage]) -> None:
+    """The outline (bookmarks) nested as WeasyPrint nests it in one document of the book."""
+    root: list = []
+    skipped: list[int] = []
+    last_by_depth = [root]
+    previous = 0
+    for number, placed in enumerate(pages):
+        matrix = Matrix(a=PT_PER_PX, d=-PT_PER_PX, f=placed.height * PT_PER_PX)
+        previous = make_page_bookmark_tree(_Bookmarked(placed), skipped, last_by_depth, previous,
+                                           number, matrix)
+    if not root:
+        return
+
+    def items(subtrees: list) -> list[OutlineItem]:
+        made = []
+        for label, (page, x, y), children, state in subtrees:
+            item = OutlineItem(label, page, PageLocation.XYZ, left=x, top=y, zoom=0)
+            item.children.extend(items(children))
+            item.is_closed = state == "closed"
+            made.append(item)
+        return made
+
+    with book.open_outline() as outline:
+        outline.root.extend(items(root))
+
+
+def _add_page_labels(book: pikepdf.Pdf, front_start: int | None, body_start: int | None) -> None:
+    """PDF page labels, so viewers show "iii" or "12" for a page, as printed."""
+    ranges: list = [] if front_start == 0 else [0, Dictionary(P=pikepdf.String(COVER_LABEL))]
+    if front_start is not None:
+        ranges += [front_start, Dictionary(S=Name.r)]
+    if body_start is not None:
+        ranges += [body_start, Dictionary(S=Name.D)]
+    book.Root.PageLabels = Dictionary(Nums=Array(ranges))
