@@ -68,13 +68,16 @@ def compose_book_html(
     stylesheet_hrefs: tuple[str, ...] = (),
     proof: bool = False,
     divisions: Sequence[Division] | None = None,
+    dated: bool = True,
 ) -> str:
     """The whole book as one HTML document, linking divisions by `#id` — or, with `divisions`,
     only those divisions (a stretch the PDF editions lay out on its own).
 
     `edition` is `print` or `digital` for the PDF editions, empty for the HTML edition.
     `stylesheet_hrefs` are linked from the page (the HTML edition); the PDF editions pass their
-    stylesheets to WeasyPrint instead.
+    stylesheets to WeasyPrint instead. Without `dated`, the document carries no date (a stretch
+    is the same document whatever day the book was last changed; the book gets its date when
+    it is put together).
     """
     if divisions is None:
         divisions = book_divisions(rendered, edition, proof)
@@ -92,6 +95,8 @@ def compose_book_html(
     classes.append(f"opener-{variables.get('opener', 'plain')}")
     classes.append(f"opener-folio-{variables.get('opener_folio', 'drop')}")
     context["edition"] = edition
+    if not dated:
+        context["date_iso"] = ""
     return theme.render("book.html.j2", body_class=" ".join(classes),
                         stylesheet_hrefs=stylesheet_hrefs, proof=proof, divisions=divisions,
                         **context)

@@ -46,10 +46,13 @@ def assemble_pdf(
     geometry: PageGeometry | None,
     padding: int = 0,
     blank: PlacedPage | None = None,
+    date: str | None = None,
 ) -> bytes:
     """The edition's PDF: `pages` in order, each with furniture page of the same index laid
     over it, then `padding` copies of the `blank` page. `anchors[s]` are the ids laid out in
-    stretch `s` (its PDF may name others, stand-ins for links to other stretches)."""
+    stretch `s` (its PDF may name others, stand-ins for links to other stretches). The
+    document's metadata is the first stretch's, with `date` (a PDF date) as its creation and
+    modification date."""
     book = pikepdf.new()
     sources = [pikepdf.open(io.BytesIO(data)) for data in stretches]
     furniture_pdf = pikepdf.open(io.BytesIO(furniture)) if furniture is not None else None
@@ -70,6 +73,8 @@ def assemble_pdf(
     _add_page_labels(book, front_start, body_start)
     first = sources[0]
     book.docinfo = book.copy_foreign(first.docinfo)
+    if date is not None:
+        book.docinfo.CreationDate = book.docinfo.ModDate = pikepdf.String(date)
     if "/Lang" in first.Root:
         book.Root.Lang = first.Root.Lang
     if print_edition:

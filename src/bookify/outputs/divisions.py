@@ -22,18 +22,14 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import pydyf
-import weasyprint
 from weasyprint.document import Document, Page
 from weasyprint.formatting_structure import boxes
 
-from .. import __version__
-from ..cache import fingerprint
 from ..diagnostics import Diagnostic, Diagnostics
-from .layout_checks import check_layout
 from ..geometry import PageGeometry
-from .pdf import PT_PER_PX, _first_text, _plain
-from .weasy import ProgressCallback, render_document
+from .layout_checks import check_layout
+from .pdf import PT_PER_PX, first_text
+from .weasy import ProgressCallback, layout_key, render_document
 
 #: The id of the empty element that ends a stretch, breaking as the next division does.
 NEXT_ID = "bookify-next"
@@ -63,8 +59,7 @@ class StretchRequest:
     check: bool
 
     def key(self) -> str:
-        return fingerprint("bookify stretch", __version__, weasyprint.__version__,
-                           pydyf.__version__, _plain(self))
+        return layout_key("stretch", self)
 
     def lay_out(self, progress: ProgressCallback | None = None,
                 reads: dict[str, str] | None = None) -> StretchLayout:
@@ -133,11 +128,12 @@ def lay_out_stretch(request: StretchRequest, progress: ProgressCallback | None =
         preamble=f"{request.variables_css}\n{geometry.css()}",
         rewritten=dict(request.rewritten),
         reads=reads,
+        margin_boxes=False,
     )
     start = 1 if request.lead else 0
     end = next((i for i, page in enumerate(document.pages) if NEXT_ID in page.anchors), None)
     clean_break = end is None or (
-        _first_text(document.pages[end]._page_box, None) is None
+        first_text(document.pages[end]._page_box, None) is None
         and set(document.pages[end].anchors) == {NEXT_ID})
     end = len(document.pages) if end is None else end
     document.pages[:] = document.pages[start:max(end, start + 1)]
@@ -145,9 +141,6 @@ def lay_out_stretch(request: StretchRequest, progress: ProgressCallback | None =
         check_layout(document, page_token, request.base_url, scratch)
     pages = tuple(_stretch_page(page) for page in document.pages)
     _keep_links_to_other_stretches(document)
-    for page in document.pages:
-        box = page._page_box
-        box.children = tuple(c for c in box.children if not isinstance(c, boxes.MarginBox))
     output = io.BytesIO()
     document.write_pdf(output)
     return StretchLayout(output.getvalue(), pages, tuple(scratch.items), clean_break)
@@ -155,7 +148,7 @@ def lay_out_stretch(request: StretchRequest, progress: ProgressCallback | None =
 
 def _stretch_page(page: Page) -> StretchPage:
     box = page._page_box
-    found = _first_text(box, None)
+    found = first_text(box, None)
     content = (box.margin_left * PT_PER_PX, box.margin_top * PT_PER_PX,
                (page.width - box.margin_left - box.margin_right) * PT_PER_PX,
                (page.height - box.margin_top - box.margin_bottom) * PT_PER_PX)

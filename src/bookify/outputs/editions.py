@@ -165,7 +165,8 @@ def lay_out_edition(
         [PlacedPage(s, p, facts.bookmarks, facts.height) for s, p, facts in placed.where],
         furniture, front_start=front_start, body_start=body_start,
         print_edition=edition == "print" and not proof, geometry=geometry,
-        padding=padding, blank=blank)
+        padding=padding, blank=blank,
+        date=project.source_date.strftime("D:%Y%m%d%H%M%SZ"))
     facts = [PageFacts(p.anchors, p.opening_anchor, p.opening_text, p.blank, p.content)
              for p in placed.facts]
     if blank is not None:
@@ -206,7 +207,7 @@ def _stretches(rendered: RenderedBook, theme: Theme, project: Project, edition: 
     stretches = []
     for group in groups:
         html = compose_book_html(rendered, theme, project, edition=edition, proof=proof,
-                                 divisions=group)
+                                 divisions=group, dated=False)
         ids = frozenset(re.findall(r'\sid="([^"]+)"', html))
         cited = tuple(dict.fromkeys(
             html_text.unescape(target) for target in re.findall(r'<a\b[^>]*\shref="#([^"]+)"', html)

@@ -12,6 +12,7 @@ cite and find "page 42" of the paperback.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import io
 import re
@@ -255,7 +256,7 @@ def _page_markers(layout: PrintLayout, pages: dict[str, _Page]) -> list[_Marker]
             continue
         page, element = found
         if id(element) not in flat:
-            flat[id(element)] = _flat_text(element)[0]
+            flat[id(element)] = _flat_text(element).text
         text = flat[id(element)]
         offset = _locate(text, opening.text or "", searched_from.get(id(element), 0))
         searched_from[id(element)] = offset + 1
@@ -263,11 +264,40 @@ def _page_markers(layout: PrintLayout, pages: dict[str, _Page]) -> list[_Marker]
     return markers
 
 
-def _flat_text(element: etree._Element) -> tuple[str, list[tuple[etree._Element, str, int]]]:
-    """The element's text, whitespace collapsed and lower-cased for matching, and for each of its
-    characters the text node (element, "text" or "tail") and index it came from."""
-    out: list[str] = []
-    origin: list[tuple[etree._Element, str, int]] = []
+@dataclass
+class _FlatText:
+    """An element's text, whitespace collapsed and lower-cased for matching, with the text nodes
+    it came from, so a position in it can be traced back to (element, "text" or "tail", index)."""
+
+    text: str
+    #: (position in `text` where the node's characters start, node, kind, its raw text, whether
+    #: the character before it was a space).
+    segments: list[tuple[int, etree._Element, str, str, bool]]
+
+    def origin(self, offset: int) -> tuple[etree._Element, str, int] | None:
+        """The text node and index the character at `offset` came from."""
+        number = bisect.bisect_right([segment[0] for segment in self.segments], offset) - 1
+        if number < 0:
+            return None
+        count, node, kind, raw, after_space = self.segments[number]
+        for index, character in enumerate(raw):
+            if character.isspace():
+                if after_space:
+                    continue
+                after_space = True
+            else:
+                after_space = False
+            if count == offset:
+                return node, kind, index
+            count += 1
+        return None
+
+
+def _flat_text(element: etree._Element) -> _FlatText:
+    """The element's text, whitespace collapsed and lower-cased for matching."""
+    parts: list[str] = []
+    segments: list[tuple[int, etree._Element, str, str, bool]] = []
+    length, after_space = 0, False
     for event, node in etree.iterwalk(element, events=("start", "end")):
         if not isinstance(node.tag, str):
             continue
@@ -275,14 +305,20 @@ def _flat_text(element: etree._Element) -> tuple[str, list[tuple[etree._Element,
         if kind == "tail" and node is element:
             break
         raw = getattr(node, kind) or ""
-        for index, character in enumerate(raw):
-            if character.isspace():
-                if out and out[-1] == " ":
-                    continue
-                character = " "
-            out.append(character.lower())
-            origin.append((node, kind, index))
-    return "".join(out), origin
+        if not raw:
+            continue
+        collapsed = _SPACES.sub(" ", raw.lstrip() if after_space else raw)
+        segments.append((length, node, kind, raw, after_space))
+        # One character of `text` a character of the node, as the positions count them.
+        parts.append(collapsed.lower() if collapsed.isascii() else
+                     "".join(character.lower() for character in collapsed))
+        length += len(collapsed)
+        if collapsed:
+            after_space = collapsed[-1] == " "
+    return _FlatText("".join(parts), segments)
+
+
+_SPACES = re.compile(r"\s+")
 
 
 def _locate(text: str, words: str, start: int) -> int:
@@ -302,9 +338,11 @@ def _insert_markers(markers: list[_Marker], pages: dict[str, _Page]) -> None:
     """Put `<span epub:type="pagebreak">` markers into the pages' trees.
 
     Markers are inserted from the last to the first, so inserting one never moves the text
-    positions the others were found at.
+    positions the others were found at: an element's text is mapped once, however many pages
+    it spans.
     """
     placed: dict[str, etree._Element] = {}
+    origins: dict[int, _FlatText] = {}
     for marker in reversed(markers):
         if marker.element is None:
             continue
@@ -314,9 +352,11 @@ def _insert_markers(markers: list[_Marker], pages: dict[str, _Page]) -> None:
             if element is None:
                 continue
         span = _marker_span(marker.label)
-        _, origin = _flat_text(element)
-        if marker.offset and marker.offset < len(origin):
-            node, kind, at = origin[marker.offset]
+        if id(element) not in origins:
+            origins[id(element)] = _flat_text(element)
+        origin = origins[id(element)].origin(marker.offset) if marker.offset else None
+        if origin is not None:
+            node, kind, at = origin
             raw = getattr(node, kind)
             setattr(node, kind, raw[:at])
             span.tail = raw[at:]

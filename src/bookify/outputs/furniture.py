@@ -16,17 +16,12 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-import pydyf
-import weasyprint
 from weasyprint.formatting_structure import boxes
 
-from .. import __version__
-from ..cache import fingerprint
 from ..diagnostics import Diagnostics
 from ..errors import BookifyError
 from ..geometry import PageGeometry
-from .pdf import _plain
-from .weasy import ProgressCallback, render_document
+from .weasy import ProgressCallback, layout_key, render_document
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,8 +51,7 @@ class FurnitureRequest:
     allow_network: bool
 
     def key(self) -> str:
-        return fingerprint("bookify furniture", __version__, weasyprint.__version__,
-                           pydyf.__version__, _plain(self))
+        return layout_key("furniture", self)
 
     def lay_out(self, progress: ProgressCallback | None = None,
                 reads: dict[str, str] | None = None) -> bytes:

@@ -27,13 +27,10 @@ from pathlib import Path
 from typing import Literal
 
 import pydyf
-import weasyprint
 from fontTools.ttLib import TTFont
 from weasyprint.document import Document, Page
 from weasyprint.formatting_structure import boxes
 
-from .. import __version__
-from ..cache import fingerprint
 from ..compose import compose_book_html
 from ..config import TrimSize
 from ..diagnostics import Diagnostic, Diagnostics
@@ -44,7 +41,7 @@ from ..project import Project
 from ..themes import Theme
 from .epub_assets import characters_of
 from .layout_checks import check_layout
-from .weasy import ProgressCallback, render_document
+from .weasy import ProgressCallback, layout_key, render_document
 
 #: The label of the pages before the half title (the cover and its blank verso).
 COVER_LABEL = "Cover"
@@ -132,7 +129,7 @@ class PageOpening:
     text: str | None
 
 
-def _first_text(box, anchor: str | None) -> tuple[str | None, str] | None:
+def first_text(box, anchor: str | None) -> tuple[str | None, str] | None:
     """Depth-first: the first visible text of the page body, and its nearest id."""
     if isinstance(box, (boxes.MarginBox, boxes.FootnoteAreaBox)):
         return None  # running heads, folios and footnotes are not where the page's text begins
@@ -145,7 +142,7 @@ def _first_text(box, anchor: str | None) -> tuple[str | None, str] | None:
     if isinstance(box, boxes.TextBox):
         return (anchor, box.text) if box.text.strip() else None
     for child in getattr(box, "children", None) or ():
-        found = _first_text(child, anchor)
+        found = first_text(child, anchor)
         if found is not None:
             return found
     return None
@@ -215,26 +212,11 @@ class LayoutRequest:
         return self.page.edition
 
     def key(self) -> str:
-        """The layout cache's key: everything that reaches the layout except the files it reads
-        (those are checked one by one when an entry is found, see `layout_cache.py`)."""
-        return fingerprint("bookify layout", __version__, weasyprint.__version__,
-                           pydyf.__version__, _plain(self))
+        return layout_key("book", self)
 
     def lay_out(self, progress: ProgressCallback | None = None,
                 reads: dict[str, str] | None = None) -> PrintLayout:
         return lay_out(self, progress, reads=reads)
-
-
-def _plain(value: object) -> object:
-    """`value` with paths as text and dataclasses as tuples, for a fingerprint (which would
-    read a `Path`'s file)."""
-    if isinstance(value, Path):
-        return str(value)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return tuple(_plain(getattr(value, f.name)) for f in dataclasses.fields(value))
-    if isinstance(value, (tuple, list)):
-        return tuple(_plain(item) for item in value)
-    return value
 
 
 def layout_request(
@@ -330,7 +312,7 @@ def lay_out(
 
 def _page_facts(page: Page) -> PageFacts:
     box = page._page_box  # the laid-out page: its margins are the real ones
-    found = _first_text(box, None)
+    found = first_text(box, None)
     content = (box.margin_left * PT_PER_PX, box.margin_top * PT_PER_PX,
                (page.width - box.margin_left - box.margin_right) * PT_PER_PX,
                (page.height - box.margin_top - box.margin_bottom) * PT_PER_PX)

@@ -21,9 +21,12 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 from urllib.request import url2pathname
 
+import pydyf
+import weasyprint
 from weasyprint import CSS, HTML
 from weasyprint.document import Document
 from weasyprint.formatting_structure import boxes
+from weasyprint import layout
 from weasyprint.layout import block, inline
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import (
@@ -33,6 +36,8 @@ from weasyprint.urls import (
     URLFetchingError,
 )
 
+from .. import __version__
+from ..cache import fingerprint
 from ..diagnostics import Diagnostics
 from ..errors import RenderError
 
@@ -185,6 +190,27 @@ def _keep_footnotes_with_their_calls() -> None:
 
 _keep_footnotes_with_their_calls()
 
+_without_margin_boxes = contextvars.ContextVar("bookify_without_margin_boxes", default=False)
+
+
+def _margin_boxes_on_request() -> None:
+    """Let a layout go without margin boxes (running heads, folios): the division layout draws
+    them apart (`furniture.py`), so making them for every page of every division is wasted."""
+    original = layout.make_margin_boxes
+    if getattr(original, "_bookify", False):
+        return
+
+    def make_margin_boxes(context, page, state):
+        if _without_margin_boxes.get():
+            return iter(())
+        return original(context, page, state)
+
+    make_margin_boxes._bookify = True  # type: ignore[attr-defined]
+    layout.make_margin_boxes = make_margin_boxes
+
+
+_margin_boxes_on_request()
+
 
 class _Capture(logging.Handler):
     def __init__(self, progress: ProgressCallback | None) -> None:
@@ -217,6 +243,26 @@ def _captured(progress: ProgressCallback | None) -> Iterator[_Capture]:
         logger.setLevel(old[0])
         logger.propagate = old[1]
         progress_logger.setLevel(old[2])
+
+
+def layout_key(kind: str, request: object) -> str:
+    """The layout cache's key for `request` (a dataclass of plain data): everything in it, and
+    the versions of bookify, WeasyPrint and pydyf. The files a layout reads are not in it: they
+    are checked one by one when an entry is found (`layouts.py`)."""
+    return fingerprint(f"bookify {kind}", __version__, weasyprint.__version__,
+                       pydyf.__version__, _plain(request))
+
+
+def _plain(value: object) -> object:
+    """`value` with paths as text and dataclasses as tuples, for a fingerprint (which would
+    read a `Path`'s file)."""
+    if isinstance(value, Path):
+        return str(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return tuple(_plain(getattr(value, f.name)) for f in dataclasses.fields(value))
+    if isinstance(value, (tuple, list)):
+        return tuple(_plain(item) for item in value)
+    return value
 
 
 @dataclasses.dataclass
@@ -296,6 +342,7 @@ def render_document(
     preamble: str = "",
     rewritten: Mapping[Path, str] | None = None,
     reads: dict[str, str] | None = None,
+    margin_boxes: bool = True,
 ) -> Document:
     """Lay out `html` with the given stylesheets; refuse reads outside `roots`.
 
@@ -303,17 +350,21 @@ def render_document(
     before the stylesheets, so a theme's or project's CSS can still override any of it.
     `rewritten` gives the text to read for some of the stylesheets instead of the file. `reads`,
     if given, receives every file the layout read, with its SHA-256 (the layout cache checks them).
+    Without `margin_boxes`, the pages have no running heads or folios.
     """
     fetcher = SandboxedFetcher(roots, allow_network)
     styles = _styles(stylesheets, rewritten or {}, preamble, base_url, roots, allow_network)
     fonts = styles.fonts
     with _captured(progress) as capture:
+        token = _without_margin_boxes.set(not margin_boxes)
         try:
             document = HTML(
                 string=html, base_url=fetcher.virtual_url(base_url), url_fetcher=fetcher
             ).render(stylesheets=styles.sheets, font_config=fonts, optimize_images=False)
         except FatalURLFetchingError:
             document = None
+        finally:
+            _without_margin_boxes.reset(token)
     fetcher.reads.update(styles.reads)
     capture.records[:0] = styles.records
     if reads is not None:
