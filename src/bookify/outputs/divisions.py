@@ -28,8 +28,8 @@ from weasyprint.formatting_structure import boxes
 from ..diagnostics import Diagnostic, Diagnostics
 from ..geometry import PageGeometry
 from .layout_checks import check_layout
-from .pdf import PT_PER_PX, first_text
-from .weasy import ProgressCallback, layout_key, render_document
+from .pdf import PT_PER_PX, PrintStyles, first_text
+from .weasy import ProgressCallback, layout_key
 
 #: The id of the empty element that ends a stretch, breaking as the next division does.
 NEXT_ID = "bookify-next"
@@ -46,14 +46,10 @@ class StretchRequest:
     html: str
     #: The page, its margins set for the book's page count (the print gutter grows with it).
     geometry: PageGeometry
-    variables_css: str
+    styles: PrintStyles
     #: Stylesheets read as this text instead (the theme's, taught to print the page numbers of
     #: what the stretch cites elsewhere).
     rewritten: tuple[tuple[Path, str], ...]
-    base_url: Path
-    stylesheets: tuple[Path, ...]
-    roots: tuple[Path, ...]
-    allow_network: bool
     #: The stretch starts on a verso.
     lead: bool
     check: bool
@@ -116,20 +112,9 @@ def lay_out_stretch(request: StretchRequest, progress: ProgressCallback | None =
                     reads: dict[str, str] | None = None) -> StretchLayout:
     """Lay out a stretch of the book with WeasyPrint, without its page furniture."""
     scratch = Diagnostics()
-    geometry = request.geometry
-    document = render_document(
-        request.html,
-        base_url=request.base_url,
-        stylesheets=list(request.stylesheets),
-        roots=list(request.roots),
-        diagnostics=scratch,
-        allow_network=request.allow_network,
-        progress=progress,
-        preamble=f"{request.variables_css}\n{geometry.css()}",
-        rewritten=dict(request.rewritten),
-        reads=reads,
-        margin_boxes=False,
-    )
+    document = request.styles.render(request.html, request.geometry.css(), scratch, progress,
+                                     rewritten=dict(request.rewritten), reads=reads,
+                                     margin_boxes=False)
     start = 1 if request.lead else 0
     end = next((i for i, page in enumerate(document.pages) if NEXT_ID in page.anchors), None)
     clean_break = end is None or (
@@ -138,7 +123,7 @@ def lay_out_stretch(request: StretchRequest, progress: ProgressCallback | None =
     end = len(document.pages) if end is None else end
     document.pages[:] = document.pages[start:max(end, start + 1)]
     if request.check:
-        check_layout(document, page_token, request.base_url, scratch)
+        check_layout(document, page_token, request.styles.base_url, scratch)
     pages = tuple(_stretch_page(page) for page in document.pages)
     _keep_links_to_other_stretches(document)
     output = io.BytesIO()

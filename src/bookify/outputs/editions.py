@@ -43,8 +43,8 @@ from .assembly import PlacedPage, assemble_pdf
 from .divisions import LEAD_ID, NEXT_ID, PAGE_TOKEN, StretchLayout, StretchPage, StretchRequest
 from .furniture import FurnitureMismatch, FurniturePage, FurnitureRequest
 from .layouts import LayoutRunner
-from .pdf import (Edition, EditionPage, PageFacts, PrintLayout, folio, layout_request,
-                  to_roman)
+from .pdf import (Edition, EditionPage, PageFacts, PrintLayout, PrintStyles, folio,
+                  layout_request, to_roman)
 
 #: How many rounds of laying out again before the edition is taken as it is.
 MAX_ROUNDS = 4
@@ -85,7 +85,7 @@ def lay_out_edition(
     their layouts. Returns the laid-out edition."""
     page = EditionPage.of(theme, project, edition)
     stretches = _stretches(rendered, theme, project, edition, proof)
-    styles = _citation_styles(theme)
+    counter_styles = _citation_styles(theme)
     citing_sheets = _citing_stylesheets(theme)
     hint_key = fingerprint("bookify layout hints", str(project.root), edition, proof,
                            tuple(s.divisions[0].id for s in stretches))
@@ -94,19 +94,16 @@ def lay_out_edition(
     folios: dict[str, dict[str, str]] = hints.get("folios", {})
     sides: list[str] = [hints.get("sides", {}).get(s.divisions[0].id, "right") for s in stretches]
     geometry = page.geometry(hints.get("pages", 0))
-    common = dict(variables_css=f":root {{ {theme.css_variables()} }}", base_url=project.root,
-                  stylesheets=tuple(theme.stylesheets("print")),
-                  roots=(project.root, *theme.roots),
-                  allow_network=project.config.build.allow_network)
+    styles = PrintStyles.of(theme, project)
 
     def request(number: int, lead: bool | None = None) -> StretchRequest:
         stretch = stretches[number]
         lead = sides[number] == "left" if lead is None else lead
         following = stretches[number + 1].opening if number + 1 < len(stretches) else None
-        return StretchRequest(html=_prepared(stretch, folios, styles, lead, following),
+        return StretchRequest(html=_prepared(stretch, folios, counter_styles, lead, following),
                               geometry=geometry,
                               rewritten=citing_sheets if stretch.cited else (),
-                              lead=lead, check=check, **common)
+                              lead=lead, check=check, styles=styles)
 
     layouts: dict[int, tuple[StretchRequest, StretchLayout]] = {}
     wanted = {number: request(number) for number in range(len(stretches))}
@@ -122,7 +119,7 @@ def lay_out_edition(
                                       "a division of the theme does not start a new page"))
         placed = _placement(ordered)
         geometry = page.geometry(placed.pages)
-        folios = _folios(placed, styles, rendered, stretches)
+        folios = _folios(placed, counter_styles, rendered, stretches)
         sides = ["right" if start % 2 == 0 else "left" for start in placed.starts]
         side_free = _side_free(geometry, ordered)
         wanted = {}
@@ -141,7 +138,7 @@ def lay_out_edition(
         pages=tuple(FurniturePage("right" if i % 2 == 0 else "left", p.blank, p.name, p.groups,
                                   p.strings) for i, p in enumerate(placed.facts)),
         body_class=body_class.group(1) if body_class else "",
-        lang=rendered.book.meta.language, geometry=geometry, **common)
+        lang=rendered.book.meta.language, geometry=geometry, styles=styles)
     try:
         results = yield {("furniture", 0): furniture_request}
     except FurnitureMismatch as mismatch:

@@ -309,8 +309,9 @@ def _flat_text(element: etree._Element) -> _FlatText:
             continue
         collapsed = _SPACES.sub(" ", raw.lstrip() if after_space else raw)
         segments.append((length, node, kind, raw, after_space))
-        # One character of `text` a character of the node, as the positions count them.
-        parts.append(collapsed.lower() if collapsed.isascii() else
+        # Each character lower-cased on its own, as the positions count them (a whole string
+        # would turn a final capital sigma into ς).
+        parts.append(collapsed.lower() if "Σ" not in collapsed else
                      "".join(character.lower() for character in collapsed))
         length += len(collapsed)
         if collapsed:

@@ -14,14 +14,14 @@ from __future__ import annotations
 import html
 import io
 from dataclasses import dataclass
-from pathlib import Path
 
 from weasyprint.formatting_structure import boxes
 
 from ..diagnostics import Diagnostics
 from ..errors import BookifyError
 from ..geometry import PageGeometry
-from .weasy import ProgressCallback, layout_key, render_document
+from .pdf import PrintStyles
+from .weasy import ProgressCallback, layout_key
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,11 +44,7 @@ class FurnitureRequest:
     body_class: str
     lang: str
     geometry: PageGeometry
-    variables_css: str
-    base_url: Path
-    stylesheets: tuple[Path, ...]
-    roots: tuple[Path, ...]
-    allow_network: bool
+    styles: PrintStyles
 
     def key(self) -> str:
         return layout_key("furniture", self)
@@ -102,17 +98,8 @@ def _css_string(text: str) -> str:
 def lay_out_furniture(request: FurnitureRequest, reads: dict[str, str] | None = None) -> bytes:
     """The furniture of every page of the edition, as a PDF of as many pages with only the
     margin boxes drawn (no page background: it is drawn with the page's text)."""
-    geometry = request.geometry
-    document = render_document(
-        furniture_html(request),
-        base_url=request.base_url,
-        stylesheets=list(request.stylesheets),
-        roots=list(request.roots),
-        diagnostics=Diagnostics(),
-        allow_network=request.allow_network,
-        preamble=f"{request.variables_css}\n{geometry.css()}",
-        reads=reads,
-    )
+    document = request.styles.render(furniture_html(request), request.geometry.css(),
+                                     Diagnostics(), reads=reads)
     laid_out = [(p._page_box.page_type.side, bool(p._page_box.page_type.blank),
                  p._page_box.page_type.name or "",
                  tuple(tuple(g) for g in p._page_box.page_type.groups)) for p in document.pages]

@@ -188,6 +188,34 @@ def edition_geometry(theme: Theme, project: Project, edition: Edition, pages: in
 
 
 @dataclass(frozen=True, slots=True)
+class PrintStyles:
+    """What every layout of the book reads besides its HTML, as plain data: the theme's
+    variables, the print stylesheets (the theme's and the project's), the folders a layout may
+    read from, and whether it may reach the network."""
+
+    variables_css: str
+    base_url: Path
+    stylesheets: tuple[Path, ...]
+    roots: tuple[Path, ...]
+    allow_network: bool
+
+    @classmethod
+    def of(cls, theme: Theme, project: Project) -> PrintStyles:
+        return cls(f":root {{ {theme.css_variables()} }}", project.root,
+                   tuple(theme.stylesheets("print")), (project.root, *theme.roots),
+                   project.config.build.allow_network)
+
+    def render(self, html: str, page_css: str, diagnostics: Diagnostics,
+               progress: ProgressCallback | None = None, **options) -> Document:
+        """Lay out `html` on the pages `page_css` sets (a `PageGeometry`'s CSS), after the
+        theme's variables (see `render_document` for `options`)."""
+        return render_document(
+            html, base_url=self.base_url, stylesheets=list(self.stylesheets),
+            roots=list(self.roots), diagnostics=diagnostics, allow_network=self.allow_network,
+            progress=progress, preamble=f"{self.variables_css}\n{page_css}", **options)
+
+
+@dataclass(frozen=True, slots=True)
 class LayoutRequest:
     """Everything laying out one edition needs, as plain data: it is sent to a layout worker
     process, and (with the files the layout reads) it is what the layout cache is keyed on."""
@@ -196,12 +224,7 @@ class LayoutRequest:
     page: EditionPage
     #: The id of the first essay, where arabic folios start.
     body_anchor: str | None
-    #: The theme's variables as CSS (`:root { --font-size: … }`), before the stylesheets.
-    variables_css: str
-    base_url: Path
-    stylesheets: tuple[Path, ...]
-    roots: tuple[Path, ...]
-    allow_network: bool
+    styles: PrintStyles
     #: Only the text (a contributor's proof): no printer's padding.
     proof: bool = False
     #: Run the layout checks (widows, low-resolution images…): the print edition a reader gets.
@@ -234,11 +257,7 @@ def layout_request(
         html=compose_book_html(rendered, theme, project, edition=edition, proof=proof),
         page=EditionPage.of(theme, project, edition),
         body_anchor=rendered.contents[0].id if rendered.contents else None,
-        variables_css=f":root {{ {theme.css_variables()} }}",
-        base_url=project.root,
-        stylesheets=tuple(theme.stylesheets("print")),
-        roots=(project.root, *theme.roots),
-        allow_network=project.config.build.allow_network,
+        styles=PrintStyles.of(theme, project),
         proof=proof,
         check=check,
     )
@@ -277,17 +296,8 @@ def lay_out(
     geometry = request.page.geometry(pages=0)
     for _attempt in range(3):
         scratch = Diagnostics()
-        document = render_document(
-            request.html,
-            base_url=request.base_url,
-            stylesheets=list(request.stylesheets),
-            roots=list(request.roots),
-            diagnostics=scratch,
-            allow_network=request.allow_network,
-            progress=progress,
-            preamble=f"{request.variables_css}\n{geometry.css()}",
-            reads=reads,
-        )
+        document = request.styles.render(request.html, geometry.css(), scratch, progress,
+                                         reads=reads)
         needed = request.page.geometry(pages=len(document.pages))
         if needed.inside <= geometry.inside:
             break
@@ -301,7 +311,7 @@ def lay_out(
     front_start, body_start = first_page_with("half-title"), first_page_with(request.body_anchor)
     if request.check:
         check_layout(document, lambda index: folio(index, front_start, body_start),
-                     request.base_url, scratch)
+                     request.styles.base_url, scratch)
     output = io.BytesIO()
     layout = PrintLayout(b"", tuple(_page_facts(page) for page in document.pages), front_start,
                          body_start, request.edition, geometry, tuple(scratch.items))
@@ -446,16 +456,7 @@ def render_html(
 ) -> Document:
     """Lay out an HTML page of the book (the typographic cover) with the theme's (and
     project's) print stylesheets, after `page_css` and the theme's variables."""
-    return render_document(
-        html,
-        base_url=project.root,
-        stylesheets=theme.stylesheets("print"),
-        roots=[project.root, *theme.roots],
-        diagnostics=diagnostics,
-        allow_network=project.config.build.allow_network,
-        progress=progress,
-        preamble=f":root {{ {theme.css_variables()} }}\n{page_css}",
-    )
+    return PrintStyles.of(theme, project).render(html, page_css, diagnostics, progress)
 
 
 def _add_page_labels(layout: PrintLayout, pdf: pydyf.PDF) -> None:
