@@ -182,11 +182,6 @@ class EditionPage:
         return dataclasses.replace(geometry, inside=side, outside=side)
 
 
-def edition_geometry(theme: Theme, project: Project, edition: Edition, pages: int) -> PageGeometry:
-    """The page of `edition` for a book of `pages` pages."""
-    return EditionPage.of(theme, project, edition).geometry(pages)
-
-
 @dataclass(frozen=True, slots=True)
 class PrintStyles:
     """What every layout of the book reads besides its HTML, as plain data: the theme's
