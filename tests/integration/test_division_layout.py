@@ -8,6 +8,7 @@ import io
 import shutil
 from pathlib import Path
 
+import pikepdf
 import pypdfium2
 import pytest
 from PIL import ImageChops
@@ -82,8 +83,22 @@ def _structure(data: bytes) -> dict[str, object]:
     }
 
 
+def _font_programs(data: bytes) -> dict[str, set[tuple[int, int]]]:
+    """The embedded TrueType programs of each typeface the pages use."""
+    programs: dict[str, set[tuple[int, int]]] = {}
+    for page in pikepdf.open(io.BytesIO(data)).pages:
+        for font in page.Resources.get("/Font", {}).values():
+            descriptor = font.DescendantFonts[0].FontDescriptor
+            if "/FontFile2" in descriptor:
+                programs.setdefault(str(font.BaseFont), set()).add(descriptor.FontFile2.objgen)
+    return programs
+
+
 def _assert_same_book(whole: bytes, divided: bytes) -> None:
     assert _structure(divided) == _structure(whole)
+    programs = _font_programs(divided)
+    assert programs and all(len(found) == 1 for found in programs.values()), \
+        "each typeface is embedded once, however many stretches set it"
     one, other = pypdfium2.PdfDocument(whole), pypdfium2.PdfDocument(divided)
     assert len(one) == len(other)
     for index in range(len(one)):

@@ -10,11 +10,14 @@ print edition's trim and bleed boxes and no annotations, and the printer's paddi
 
 from __future__ import annotations
 
+import copy
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pikepdf
+from fontTools.pens.ttGlyphPen import TTGlyphPen
+from fontTools.ttLib import TTFont
 from pikepdf import Array, Dictionary, Name, OutlineItem, PageLocation
 from weasyprint.anchors import make_page_bookmark_tree
 from weasyprint.matrix import Matrix
@@ -68,6 +71,7 @@ def assemble_pdf(
             _drop(copy, "/Annots")
             book.pages.append(pikepdf.Page(book.make_indirect(copy)))
 
+    _merge_font_subsets(book)
     _add_destinations(book, sources, anchors, where)
     _add_outline(book, pages)
     _add_page_labels(book, front_start, body_start)
@@ -99,6 +103,103 @@ def _lay_over(book: pikepdf.Pdf, page: pikepdf.Page, furniture: pikepdf.Page,
     page.add_resource(book.copy_foreign(furniture.as_form_xobject()), Name.XObject, name)
     page.contents_add(b"q\n", prepend=True)
     page.contents_add(b"Q\nq " + name.unparse() + b" Do Q\n")
+
+
+def _merge_font_subsets(book: pikepdf.Pdf) -> None:
+    """Embed each typeface once, not once per stretch. Each stretch (and the furniture) embedded
+    its own subset of a font; WeasyPrint keeps the glyphs the text uses at their ids in the full
+    font (the ids its `W` widths list), so the subsets of one TrueType font merge into one font
+    that every stretch's text can use."""
+    groups: dict[tuple[str, str], dict[tuple[int, int], tuple[Dictionary, set[int]]]] = {}
+    for page in book.pages:
+        fonts = page.obj.get("/Resources", Dictionary()).get("/Font", Dictionary())
+        for font in fonts.values():
+            if font.get("/Subtype") != Name.Type0:
+                continue
+            descendant = font.DescendantFonts[0]
+            descriptor = descendant.get("/FontDescriptor")
+            if (descendant.get("/Subtype") != Name.CIDFontType2 or descriptor is None
+                    or "/FontFile2" not in descriptor
+                    or descendant.get("/CIDToGIDMap") != Name.Identity):
+                continue
+            group = groups.setdefault((str(font.BaseFont), str(descriptor.get("/FontName"))), {})
+            _, used = group.setdefault(descriptor.FontFile2.objgen, (descriptor, set()))
+            used.update(_glyph_ids(descendant.get("/W", Array())))
+    for subsets in groups.values():
+        if len(subsets) < 2:
+            continue
+        merged = _merged_truetype([(descriptor.FontFile2.read_bytes(), used)
+                                   for descriptor, used in subsets.values()])
+        if merged is None:
+            continue
+        stream = book.make_stream(merged)
+        stream.Length1 = len(merged)
+        for descriptor, _ in subsets.values():
+            descriptor.FontFile2 = stream
+
+
+def _glyph_ids(widths: Array) -> set[int]:
+    """The glyph ids a CID font's `W` array gives widths for (`c [w…]` and `c1 c2 w`)."""
+    ids: set[int] = set()
+    items = list(widths)
+    index = 0
+    while index + 1 < len(items):
+        first = int(items[index])
+        if isinstance(items[index + 1], Array):
+            ids.update(range(first, first + len(items[index + 1])))
+            index += 2
+        else:
+            ids.update(range(first, int(items[index + 1]) + 1))
+            index += 3
+    return ids
+
+
+def _merged_truetype(subsets: list[tuple[bytes, set[int]]]) -> bytes | None:
+    """One TrueType font with the glyphs each subset's text uses, at their ids. A composite
+    glyph's parts sit, in a subset, at ids of that subset's own: they are copied to new ids past
+    the ones any text uses, so no subset's parts take another's glyph's place."""
+    fonts = []
+    for data, used in subsets:
+        # Glyphs are copied as they are, bounding boxes included (the metrics go with them).
+        font = TTFont(io.BytesIO(data), recalcBBoxes=False)
+        if "glyf" not in font or "hmtx" not in font:
+            return None
+        fonts.append((font, used))
+    size = max(max(used | {0}) + 1 for _, used in fonts)
+    names = [f"glyph{gid:05d}" for gid in range(size)]
+    glyphs: dict[str, object] = {}
+    metrics: dict[str, tuple[int, int]] = {}
+
+    def take(font: TTFont, source: str, name: str, parts: dict[str, str]) -> None:
+        glyph = font["glyf"][source]
+        if glyph.isComposite():  # its parts get new names: a copy, not the subset's own
+            glyph = copy.deepcopy(glyph)
+            for component in glyph.components:
+                if component.glyphName not in parts:
+                    parts[component.glyphName] = f"glyph{len(names):05d}"
+                    names.append(parts[component.glyphName])
+                    take(font, component.glyphName, parts[component.glyphName], parts)
+                component.glyphName = parts[component.glyphName]
+        glyphs[name] = glyph
+        metrics[name] = font["hmtx"][source]
+
+    for font, used in fonts:
+        order, parts = font.getGlyphOrder(), {}
+        for gid in sorted(used | {0}):
+            if gid < len(order) and names[gid] not in glyphs:
+                take(font, order[gid], names[gid], parts)
+    base = fonts[0][0]
+    glyf, hmtx = base["glyf"], base["hmtx"]
+    empty = TTGlyphPen(None).glyph()
+    base.setGlyphOrder(names)
+    glyf.glyphOrder = names
+    glyf.glyphs = {name: glyphs.get(name, empty) for name in names}
+    hmtx.metrics = {name: metrics.get(name, (0, 0)) for name in names}
+    if "post" in base:
+        base["post"].formatType = 3.0
+    output = io.BytesIO()
+    base.save(output)
+    return output.getvalue()
 
 
 def _drop(dictionary: Dictionary, key: str) -> None:

@@ -21,6 +21,7 @@ import os
 import queue
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Protocol, TypeVar
 
@@ -65,6 +66,8 @@ class LayoutRunner:
         self._executor: concurrent.futures.ProcessPoolExecutor | None = None
         self._queue = None
         self._pages: dict[int, int] = {}
+        #: What each layout under way in a worker lays out, should it have to be done here.
+        self._here: dict[Future, tuple[Request, int]] = {}
 
     def __enter__(self) -> LayoutRunner:
         return self
@@ -103,14 +106,7 @@ class LayoutRunner:
         job = len(self._pages)
         self._pages[job] = 0
         if self._executor is None:
-            reads: dict[str, str] = {}
-            try:
-                laid_out = request.lay_out(lambda pages: self._laid_out(job, pages), reads=reads)
-            except BaseException as error:  # noqa: BLE001 — handed to whoever reads the result
-                layout.set_exception(error)
-                return
-            self._store(request, laid_out, reads)
-            layout.set_result(laid_out)
+            self._lay_out_here(request, layout, job)
             return
 
         def finished(done: Future) -> None:
@@ -122,13 +118,35 @@ class LayoutRunner:
             self._store(request, laid_out, reads)
             layout.set_result(laid_out)
 
-        self._executor.submit(_lay_out_in_worker, request, job).add_done_callback(finished)
+        self._here[layout] = (request, job)
+        try:
+            self._executor.submit(_lay_out_in_worker, request, job).add_done_callback(finished)
+        except BrokenProcessPool as error:
+            layout.set_exception(error)
+
+    def _lay_out_here(self, request: Request, layout: Future, job: int) -> None:
+        reads: dict[str, str] = {}
+        try:
+            laid_out = request.lay_out(lambda pages: self._laid_out(job, pages), reads=reads)
+        except BaseException as error:  # noqa: BLE001 — handed to whoever reads the result
+            layout.set_exception(error)
+            return
+        self._store(request, laid_out, reads)
+        layout.set_result(laid_out)
 
     def result(self, layout: Future) -> object:
-        """The layout `layout` stands for, reporting progress while it is under way."""
+        """The layout `layout` stands for, reporting progress while it is under way. If the
+        worker processes could not run it (a worker killed, or a script that starts a build
+        without `if __name__ == "__main__":`), it is laid out here instead."""
         while not layout.done():
             self._drain_progress(block=True)
         self._drain_progress(block=False)
+        if isinstance(layout.exception(), BrokenProcessPool) and layout in self._here:
+            request, job = self._here.pop(layout)
+            again: Future = Future()
+            self._lay_out_here(request, again, job)
+            return again.result()
+        self._here.pop(layout, None)
         return layout.result()
 
     def close(self) -> None:
