@@ -2,7 +2,8 @@
 
 Every stage runs before any output is written (so a Markdown error never costs the previous
 PDF), and each output is written to a temporary file and renamed into place when complete.
-The CLI and the preview call `build`; nothing else strings stages together.
+The CLI (build, `--essay`, proof) calls `build`; the preview's layout job goes through the same
+layout pipeline and cache (`outputs/editions.py`).
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
-"""`RenderedBook` + `Theme` → HTML documents: the templates' shared context, and the whole-book page.
+"""`RenderedBook` + `Theme` → HTML documents: the templates' shared context, and the book's page.
 
-The print edition and the HTML edition are one document holding every division (so WeasyPrint can
-number pages across the book); the EPUB writer renders the same partial templates one division
-per XHTML file with the same context.
+The HTML edition is one document holding every division; the PDF editions lay the book out a
+stretch of divisions at a time (`outputs/editions.py`), each stretch the same page with only its
+divisions; the EPUB writer renders the same partial templates one division per XHTML file with
+the same context.
 """
 
 from __future__ import annotations
