@@ -100,6 +100,8 @@ def build(
                           LayoutCache(output_dir / ".cache", settings.cache_max_mb * 2**20,
                                       enabled=cache and settings.cache),
                           progress.pages)
+    if essay is not None or "pdf" in formats or "epub" in formats:
+        runner.prepare()
 
     progress.stage("Reading manuscripts")
     book = assemble_book(project, diagnostics)

@@ -1,7 +1,7 @@
 """The PDF editions laid out on every core and never twice: the same bytes from worker processes,
 from this process and from the layout cache; a rebuild lays out only the stretches that changed
 (an edited essay; after a page more early in the book, the contents and the pages that print
-its page numbers, never the essays after it); a changed file, a corrupt cache entry or
+its page numbers, never the essays after it), nor merges the same fonts twice; a changed file, a corrupt cache entry or
 `--no-cache` lays out again."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import pytest
 
 from bookify.build import build
 from bookify.diagnostics import Diagnostics
-from bookify.outputs import divisions, furniture
+from bookify.outputs import assembly, divisions, furniture
 from bookify.project import load_project
 
 from .conftest import copy_project
@@ -66,8 +66,13 @@ def test_a_rebuild_with_nothing_changed_lays_nothing_out(two_ways, monkeypatch) 
     root, pooled, _ = two_ways
     first = _build(root, jobs=1)  # fills the cache
     counted = _Counted(monkeypatch)
+    merged: list[int] = []
+    merge = assembly._merged_truetype
+    monkeypatch.setattr(assembly, "_merged_truetype",
+                        lambda subsets: merged.append(len(subsets)) or merge(subsets))
     again = _build(root, jobs=1)
     assert counted.stretches == [] and counted.furniture == 0
+    assert merged == []  # the typefaces merged from the stretches' subsets came from the cache
     assert again == first == pooled
 
 

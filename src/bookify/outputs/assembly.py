@@ -11,6 +11,7 @@ print edition's trim and bleed boxes and no annotations, and the printer's paddi
 from __future__ import annotations
 
 import copy
+import hashlib
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,10 +19,13 @@ from dataclasses import dataclass
 import pikepdf
 from fontTools.pens.ttGlyphPen import TTGlyphPen
 from fontTools.ttLib import TTFont
+import fontTools
 from pikepdf import Array, Dictionary, Name, OutlineItem, PageLocation
 from weasyprint.anchors import make_page_bookmark_tree
 from weasyprint.matrix import Matrix
 
+from .. import __version__
+from ..cache import LayoutCache, fingerprint
 from ..geometry import PageGeometry
 from .pdf import COVER_LABEL, PT_PER_PX
 
@@ -50,12 +54,13 @@ def assemble_pdf(
     padding: int = 0,
     blank: PlacedPage | None = None,
     date: str | None = None,
+    cache: LayoutCache | None = None,
 ) -> bytes:
     """The edition's PDF: `pages` in order, each with furniture page of the same index laid
     over it, then `padding` copies of the `blank` page. `anchors[s]` are the ids laid out in
     stretch `s` (its PDF may name others, stand-ins for links to other stretches). The
     document's metadata is the first stretch's, with `date` (a PDF date) as its creation and
-    modification date."""
+    modification date. Merged fonts are kept in `cache`, if given."""
     book = pikepdf.new()
     sources = [pikepdf.open(io.BytesIO(data)) for data in stretches]
     furniture_pdf = pikepdf.open(io.BytesIO(furniture)) if furniture is not None else None
@@ -71,7 +76,7 @@ def assemble_pdf(
             _drop(copy, "/Annots")
             book.pages.append(pikepdf.Page(book.make_indirect(copy)))
 
-    _merge_font_subsets(book)
+    _merge_font_subsets(book, cache)
     _add_destinations(book, sources, anchors, where)
     _add_outline(book, pages)
     _add_page_labels(book, front_start, body_start)
@@ -105,15 +110,21 @@ def _lay_over(book: pikepdf.Pdf, page: pikepdf.Page, furniture: pikepdf.Page,
     page.contents_add(b"Q\nq " + name.unparse() + b" Do Q\n")
 
 
-def _merge_font_subsets(book: pikepdf.Pdf) -> None:
+def _merge_font_subsets(book: pikepdf.Pdf, cache: LayoutCache | None) -> None:
     """Embed each typeface once, not once per stretch. Each stretch (and the furniture) embedded
     its own subset of a font; WeasyPrint keeps the glyphs the text uses at their ids in the full
     font (the ids its `W` widths list), so the subsets of one TrueType font merge into one font
-    that every stretch's text can use."""
+    that every stretch's text can use. A rebuild after an edit mostly finds the same subsets
+    (a changed word rarely brings a new glyph), so the merged font comes from `cache`."""
     groups: dict[tuple[str, str], dict[tuple[int, int], tuple[Dictionary, set[int]]]] = {}
+    seen: set[tuple[int, int]] = set()  # the pages of a stretch share their fonts
     for page in book.pages:
         fonts = page.obj.get("/Resources", Dictionary()).get("/Font", Dictionary())
         for font in fonts.values():
+            if font.is_indirect:
+                if font.objgen in seen:
+                    continue
+                seen.add(font.objgen)
             if font.get("/Subtype") != Name.Type0:
                 continue
             descendant = font.DescendantFonts[0]
@@ -128,10 +139,18 @@ def _merge_font_subsets(book: pikepdf.Pdf) -> None:
     for subsets in groups.values():
         if len(subsets) < 2:
             continue
-        merged = _merged_truetype([(descriptor.FontFile2.read_bytes(), used)
-                                   for descriptor, used in subsets.values()])
+        parts = [(descriptor.FontFile2.read_bytes(), used)
+                 for descriptor, used in subsets.values()]
+        key = fingerprint("bookify merged font", __version__, fontTools.version,
+                          [(hashlib.sha256(data).digest(), " ".join(map(str, sorted(used))))
+                           for data, used in parts])
+        merged = cache.get(key) if cache is not None else None
         if merged is None:
-            continue
+            merged = _merged_truetype(parts)
+            if merged is None:
+                continue
+            if cache is not None:
+                cache.put(key, merged)
         stream = book.make_stream(merged)
         stream.Length1 = len(merged)
         for descriptor, _ in subsets.values():

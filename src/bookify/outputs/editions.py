@@ -163,7 +163,7 @@ def lay_out_edition(
         furniture, front_start=front_start, body_start=body_start,
         print_edition=edition == "print" and not proof, geometry=geometry,
         padding=padding, blank=blank,
-        date=project.source_date.strftime("D:%Y%m%d%H%M%SZ"))
+        date=project.source_date.strftime("D:%Y%m%d%H%M%SZ"), cache=cache)
     facts = [PageFacts(p.anchors, p.opening_anchor, p.opening_text, p.blank, p.content)
              for p in placed.facts]
     if blank is not None:

@@ -17,6 +17,7 @@ import concurrent.futures
 import dataclasses
 import hashlib
 import multiprocessing
+import multiprocessing.forkserver
 import os
 import queue
 from collections.abc import Callable, Mapping
@@ -74,6 +75,13 @@ class LayoutRunner:
 
     def __exit__(self, *_exc: object) -> None:
         self.close()
+
+    def prepare(self) -> None:
+        """Start the process workers are forked from now, so it imports WeasyPrint while this
+        process reads and converts the essays: a rebuild that needs a layout or two then does
+        not wait for it."""
+        if self.jobs > 1 and _context().get_start_method() == "forkserver":
+            multiprocessing.forkserver.ensure_running()
 
     def submit_all(self, requests: Mapping[K, Request]) -> dict[K, Future]:
         """Lay out every request (`request.lay_out(progress, reads=…)`): from the cache when it
