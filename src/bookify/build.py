@@ -107,7 +107,7 @@ def build(
     book = assemble_book(project, diagnostics)
     theme = load_theme(project)
     progress.stage("Converting essays")
-    rendered = render_book(book, project, diagnostics, progress.essays)
+    rendered = render_book(book, project, diagnostics, progress.essays, runner.cache)
     page_list = "epub" in formats and project.config.epub.page_list
     if essay is not None or "pdf" in formats or page_list:
         check_font_coverage(rendered, theme, diagnostics)

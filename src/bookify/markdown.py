@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,7 +23,9 @@ import markdown as python_markdown
 import nh3
 from lxml import etree, html as lxml_html
 
+from . import __version__
 from .assemble import slugify
+from .cache import LayoutCache, fingerprint
 from .diagnostics import Diagnostics
 from .errors import Location, ManuscriptError
 from .model import (
@@ -82,12 +85,15 @@ def render_book(
     project: Project,
     diagnostics: Diagnostics,
     progress: Callable[[int, int], None] | None = None,
+    cache: LayoutCache | None = None,
 ) -> RenderedBook:
     """Render every essay's Markdown, then resolve links between essays.
 
-    `progress(done, total)` is called after each essay, for a progress display.
+    `progress(done, total)` is called after each essay, for a progress display. Python-Markdown
+    is the slow part, and a rebuild mostly finds the same essays: their HTML comes from `cache`,
+    if given.
     """
-    converter = _Converter(project, diagnostics)
+    converter = _Converter(project, diagnostics, cache)
     drafts: dict[Path, _Draft] = {}
     essays = [*book.front, *book.essays(), *book.back]
     for number, essay in enumerate(essays, start=1):
@@ -204,18 +210,38 @@ class _Draft:
         )
 
 
+#: Texts at least this long (essays, not titles) are converted through the cache.
+CACHED_LENGTH = 2000
+
+
 class _Converter:
-    def __init__(self, project: Project, diagnostics: Diagnostics) -> None:
+    def __init__(self, project: Project, diagnostics: Diagnostics,
+                 cache: LayoutCache | None = None) -> None:
         self.project = project
         self.diagnostics = diagnostics
+        self.cache = cache
         self.md = python_markdown.Markdown(
             extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS, output_format="html"
         )
 
     def tree(self, text: str) -> etree._Element:
         """Markdown → sanitised HTML, parsed into a `<div>` holding the blocks."""
+        return lxml_html.fragment_fromstring(self._sanitized_html(text), create_parent="div")
+
+    def _sanitized_html(self, text: str) -> str:
+        """Markdown → sanitised HTML: a function of the text alone (and of this module and the
+        libraries it calls, which the cache key names), so it can be kept."""
+        key = None
+        if self.cache is not None and len(text) >= CACHED_LENGTH:
+            key = fingerprint("bookify markdown", _conversion_version(), text)
+            kept = self.cache.get(key)
+            if kept is not None:
+                return kept.decode("utf-8")
         self.md.reset()
-        return lxml_html.fragment_fromstring(_sanitize(self.md.convert(text)), create_parent="div")
+        html = _sanitize(self.md.convert(text))
+        if key is not None:
+            self.cache.put(key, html.encode("utf-8"))
+        return html
 
     def html(self, text: str) -> str:
         """Markdown → sanitised HTML blocks, serialised as XHTML-safe text."""
@@ -347,6 +373,14 @@ class _Converter:
             images.append(path)
             _make_figure(img)
         return tuple(dict.fromkeys(images))
+
+
+@functools.cache
+def _conversion_version() -> str:
+    """What the Markdown conversion is made of: this module's code and the versions of bookify,
+    Python-Markdown and nh3."""
+    return fingerprint(__version__, python_markdown.__version__, nh3.__version__,
+                       Path(__file__))
 
 
 #: Languages written right to left; an element in one of them gets `dir="rtl"`.

@@ -486,3 +486,31 @@ def test_decorative_image_needs_no_alt_text(tmp_path):
 def test_right_to_left_passages_get_their_direction(tmp_path):
     e, _, _ = render_one(tmp_path, 'مرحبا بالعالم\n{: lang="ar" }\n')
     assert 'lang="ar"' in e.body_html and 'dir="rtl"' in e.body_html
+
+
+def test_essays_converted_through_the_cache_are_the_same_and_not_converted_again(
+        tmp_path, monkeypatch):
+    from bookify import markdown as bookify_markdown
+    from bookify.cache import LayoutCache
+    from bookify.diagnostics import Diagnostics
+
+    from .helpers import assembled
+
+    long_text = "A paragraph with *emphasis* and a note.[^1]\n\n" * 60 + "[^1]: The note.\n"
+    root = write_project(tmp_path / "book", files={
+        "manuscripts/01-a.md": essay("A", long_text),
+        "manuscripts/02-b.md": essay("B", "Short, so never cached."),
+    })
+    cache = LayoutCache(tmp_path / "cache")
+    project, book, _ = assembled(root)
+    plain = bookify_markdown.render_book(book, project, Diagnostics())
+    first = bookify_markdown.render_book(book, project, Diagnostics(), cache=cache)
+    converted: list[str] = []
+    convert = bookify_markdown.python_markdown.Markdown.convert
+    monkeypatch.setattr(bookify_markdown.python_markdown.Markdown, "convert",
+                        lambda self, text: converted.append(text) or convert(self, text))
+    again = bookify_markdown.render_book(book, project, Diagnostics(), cache=cache)
+    assert plain == first == again
+    assert "<em>emphasis</em>" in again.contents[0].body_html
+    assert all(len(text) < bookify_markdown.CACHED_LENGTH for text in converted)
+    assert any("Short, so never cached." in text for text in converted)

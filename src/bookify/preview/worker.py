@@ -61,7 +61,11 @@ def run_job(job: Job, progress: ProgressCallback | None = None) -> JobResult:
         project = load_project(root)
         book = assemble_book(project, diagnostics)
         theme = load_theme(project)
-        rendered = render_book(book, project, diagnostics)
+        # The build's own cache: after a save, only what changed is converted and laid out again.
+        settings = project.config.build
+        cache = LayoutCache(project.output_dir / ".cache", settings.cache_max_mb * 2**20,
+                            enabled=settings.cache)
+        rendered = render_book(book, project, diagnostics, cache=cache)
         pdf_output.check_font_coverage(rendered, theme, diagnostics)
         divisions = book_divisions(rendered, project.root)
         html = job.folder / "html" / "index.html"
@@ -76,7 +80,7 @@ def run_job(job: Job, progress: ProgressCallback | None = None) -> JobResult:
             if pages is not None:
                 kind = "essay"  # its divisions are placed by the splice
         if kind == "full":
-            pages, divisions, gutter = _lay_out_book(job, rendered, theme, project,
+            pages, divisions, gutter = _lay_out_book(job, rendered, theme, project, cache,
                                                      layout_diagnostics, pdf, divisions, progress)
     except BookifyError as error:
         return JobResult(job, job.kind, time.perf_counter() - started,
@@ -147,14 +151,12 @@ def place_divisions(divisions: Iterable[Division], anchors: list[Iterable[str]]
     return result, owner
 
 
-def _lay_out_book(job: Job, rendered: RenderedBook, theme: Theme, project, diagnostics: Diagnostics,
-                  pdf: Path, divisions: list[Division], progress: ProgressCallback | None
+def _lay_out_book(job: Job, rendered: RenderedBook, theme: Theme, project, cache: LayoutCache,
+                  diagnostics: Diagnostics, pdf: Path, divisions: list[Division],
+                  progress: ProgressCallback | None
                   ) -> tuple[list[PageInfo], list[Division], float | None]:
-    # The build's own pipeline and cache: after a save, only what changed is laid out again.
-    settings = project.config.build
-    cache = LayoutCache(project.output_dir / ".cache", settings.cache_max_mb * 2**20,
-                        enabled=settings.cache)
-    with LayoutRunner(settings.jobs or default_jobs(), cache, progress) as runner:
+    # The build's own pipeline: after a save, only what changed is laid out again.
+    with LayoutRunner(project.config.build.jobs or default_jobs(), cache, progress) as runner:
         layout = lay_out_editions(runner, {"print": lay_out_edition(
             rendered, theme, project, cache, edition="print", check=True)})["print"]
     diagnostics.items.extend(layout.diagnostics)
