@@ -4,7 +4,8 @@ A printed book is a sequence of divisions — the half title, the title page, th
 dedication and an epigraph, the contents, the authored front matter, part openers and essays,
 the authored back matter and the generated pages (notes, contributors, credits, the index of
 authors). The whole-book template sets them in this order, the PDF editions are laid out division
-by division in it, and the preview lists it as the book's contents.
+by division in it, the EPUB's spine and NCX follow it, and the preview lists it as the book's
+contents.
 """
 
 from __future__ import annotations
@@ -59,8 +60,9 @@ class Division:
 
 def book_divisions(rendered: RenderedBook, edition: str = "", proof: bool = False
                    ) -> tuple[Division, ...]:
-    """The divisions of `edition` (`print`, `digital`, or "" for the EPUB and HTML editions) in
-    reading order. A proof (a contributor's copy of their essay) has the text alone."""
+    """The divisions of `edition` (`print`, `digital`, `epub`, or "" for the HTML edition) in
+    reading order. A proof (a contributor's copy of their essay) has the text alone. An ebook
+    opens on its cover and has no half title (the stores' guidelines ask for none)."""
     return tuple(_divisions(rendered, edition, proof))
 
 
@@ -69,7 +71,8 @@ def _divisions(rendered: RenderedBook, edition: str, proof: bool) -> Iterator[Di
     if not proof:
         if edition != "print":
             yield Division("cover", "cover", "Cover", "cover.html.j2")
-        yield Division("half-title", "half-title", "Half title", "half-title.html.j2")
+        if edition != "epub":
+            yield Division("half-title", "half-title", "Half title", "half-title.html.j2")
         yield Division("title-page", "title-page", "Title page", "title-page.html.j2")
         yield Division("copyright", "copyright", "Copyright", "copyright.html.j2")
         if rendered.dedication_html:

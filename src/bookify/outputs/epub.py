@@ -25,14 +25,15 @@ from ebooklib import epub
 from lxml import etree
 
 from .. import __version__
+from ..anatomy import Division, book_divisions
 from ..cache import LayoutCache, fingerprint
-from ..compose import back_pages, template_context
+from ..compose import template_context
 from ..cover import cover_image
 from ..diagnostics import Diagnostics
 from ..errors import ThemeError
 from ..fsutil import atomic_output
 from ..markdown import text_direction
-from ..model import Book, RenderedBook, RenderedEssay, RenderedPart
+from ..model import Book, RenderedBook
 from ..project import Project
 from ..themes import Theme
 from ..xmltree import remove_keeping_text
@@ -145,50 +146,52 @@ def write_epub(
     return target
 
 
+#: How each kind of division is set as an EPUB content document: the class of its `<body>` and
+#: its `epub:type` (essays and authored pieces are set by `essay_page`, the contents is the nav).
+_PAGE_KINDS = {
+    "cover": ("cover-page", "cover"),
+    "title-page": ("title-page-page", "frontmatter"),
+    "copyright": ("copyright-page-page", "frontmatter"),
+    "dedication": ("dedication-page", "frontmatter"),
+    "epigraph": ("epigraph-page", "frontmatter"),
+    "part": ("part-page", "bodymatter"),
+}
+
+
 def _render_pages(
     rendered: RenderedBook, theme: Theme, context: dict, files: dict[str, str]
 ) -> dict[str, _Page]:
-    """Every content document in reading order, keyed by spine id."""
+    """Every content document in reading order (the book's anatomy), keyed by spine id."""
     meta = rendered.book.meta
 
-    def page(uid: str, file_name: str, title: str, partial: str, page_class: str,
-             body_type: str | None = None, **extra: object) -> _Page:
-        text = theme.render("epub/page.xhtml.j2", partial=partial, page_title=title,
+    def page(division: Division, title: str, page_class: str, body_type: str,
+             **extra: object) -> _Page:
+        text = theme.render("epub/page.xhtml.j2", partial=division.template, page_title=title,
                             page_class=page_class, body_type=body_type, **{**context, **extra})
-        return _parse(file_name, uid, text)
+        return _parse(files[division.id], _spine_id(division), text)
 
-    pages = [
-        page("cover", "cover.xhtml", "Cover", "cover.html.j2", "cover-page", "cover"),
-        page("title-page", "title-page.xhtml", meta.title, "title-page.html.j2",
-             "title-page-page", "frontmatter"),
-        page("copyright", "copyright.xhtml", "Copyright", "copyright.html.j2",
-             "copyright-page-page", "frontmatter"),
-        *([page("dedication", "dedication.xhtml", "Dedication", "dedication.html.j2",
-                "dedication-page", "frontmatter")] if rendered.dedication_html else []),
-        *([page("epigraph", "epigraph.xhtml", "Epigraph", "book-epigraph.html.j2",
-                "epigraph-page", "frontmatter")] if rendered.epigraph_html else []),
-        _parse("nav.xhtml", "nav", theme.render("epub/nav.xhtml.j2", page_list=[], **context)),
-    ]
-
-    def essay_page(essay: RenderedEssay, in_part: bool, side: str = "") -> _Page:
-        matter = {"front": "frontmatter", "back": "backmatter"}.get(side, "bodymatter")
-        return page(essay.id, files[essay.id], essay.title_text, "essay.html.j2", "essay-page",
-                    matter, essay=essay, in_part=in_part, body_start=False, piece_side=side)
-
-    pages.extend(essay_page(piece, False, "front") for piece in rendered.front)
-
-    for entry in rendered.contents:
-        if isinstance(entry, RenderedPart):
-            pages.append(page(entry.id, files[entry.id], entry.title_text, "part.html.j2",
-                              "part-page", "bodymatter", part=entry, body_start=False))
-            pages.extend(essay_page(essay, True) for essay in entry.essays)
-        else:
-            pages.append(essay_page(entry, False))
-    pages.extend(essay_page(piece, False, "back") for piece in rendered.back)
-    for page_id, title in back_pages(rendered):
-        pages.append(page(page_id, files[page_id], title, f"{page_id}.html.j2", "back-page",
-                          "backmatter"))
+    pages = []
+    for division in book_divisions(rendered, "epub"):
+        if division.kind == "contents":
+            pages.append(_parse(files[division.id], "nav",
+                                theme.render("epub/nav.xhtml.j2", page_list=[], **context)))
+        elif division.essay is not None:
+            side = division.piece_side
+            matter = {"front": "frontmatter", "back": "backmatter"}.get(side, "bodymatter")
+            pages.append(page(division, division.title, "essay-page", matter,
+                              essay=division.essay, in_part=division.in_part, body_start=False,
+                              piece_side=side))
+        elif division.kind in _PAGE_KINDS:
+            title = meta.title if division.kind == "title-page" else division.title
+            extra = {"part": division.part, "body_start": False} if division.part else {}
+            pages.append(page(division, title, *_PAGE_KINDS[division.kind], **extra))
+        else:  # a generated back page: contributors, credits, the index of authors
+            pages.append(page(division, division.title, "back-page", "backmatter"))
     return {p.uid: p for p in pages}
+
+
+def _spine_id(division: Division) -> str:
+    return "nav" if division.kind == "contents" else division.id
 
 
 def _parse(file_name: str, uid: str, text: str) -> _Page:
@@ -583,15 +586,9 @@ def _accessibility_metadata(ebook: epub.EpubBook, rendered: RenderedBook, projec
 
 
 def _file_names(rendered: RenderedBook) -> dict[str, str]:
-    """Map every division id to its XHTML file name."""
-    names = {page_id: f"{page_id}.xhtml" for page_id, _ in back_pages(rendered)}
-    names.update({piece.id: f"{piece.id}.xhtml" for piece in (*rendered.front, *rendered.back)})
-    for entry in rendered.contents:
-        names[entry.id] = f"{entry.id}.xhtml"
-        if isinstance(entry, RenderedPart):
-            for essay in entry.essays:
-                names[essay.id] = f"{essay.id}.xhtml"
-    return names
+    """Map every division id to its XHTML file name (the contents is the navigation document)."""
+    return {division.id: f"{_spine_id(division)}.xhtml"
+            for division in book_divisions(rendered, "epub")}
 
 
 def _image_names(prepared: dict[Path, PreparedImage]) -> dict[Path, str]:
@@ -609,18 +606,21 @@ def _image_names(prepared: dict[Path, PreparedImage]) -> dict[Path, str]:
 
 
 def _ncx_toc(rendered: RenderedBook, files: dict[str, str]) -> list:
-    """The NCX table of contents for EPUB 2 readers: parts as sections, essays as links."""
-    toc: list = [epub.Link(files[p.id], p.title_text, f"ncx-{p.id}") for p in rendered.front]
-    for entry in rendered.contents:
-        if isinstance(entry, RenderedPart):
-            section = epub.Section(entry.title_text, href=files[entry.id])
-            links = [epub.Link(files[e.id], e.title_text, f"ncx-{e.id}") for e in entry.essays]
-            toc.append((section, links))
+    """The NCX table of contents for EPUB 2 readers: the book's divisions from the authored front
+    matter on, parts as sections holding their essays."""
+    toc: list = []
+    section: list | None = None
+    for division in book_divisions(rendered, "epub"):
+        if division.kind in _PAGE_KINDS.keys() - {"part"} or division.kind == "contents":
+            continue
+        link = epub.Link(files[division.id], division.title, f"ncx-{division.id}")
+        if division.kind == "part":
+            section = []
+            toc.append((epub.Section(division.title, href=files[division.id]), section))
+        elif division.in_part and section is not None:
+            section.append(link)
         else:
-            toc.append(epub.Link(files[entry.id], entry.title_text, f"ncx-{entry.id}"))
-    toc.extend(epub.Link(files[p.id], p.title_text, f"ncx-{p.id}") for p in rendered.back)
-    toc.extend(epub.Link(files[page_id], title, f"ncx-{page_id}")
-               for page_id, title in back_pages(rendered))
+            toc.append(link)
     return toc
 
 
