@@ -24,12 +24,14 @@ from pydantic import (
     StrictBool,
     StrictInt,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
 
 from .errors import ConfigError, Location, unknown_key_hint
 from .formats import Format
+from .printers import PRINTERS, PrinterName
 
 CONFIG_FILE = "bookify.toml"
 
@@ -240,15 +242,17 @@ class PrintSection(_Section):
     """PDF editions to build: `print` (the interior a printer takes: no cover, blank versos
     kept, bleed and marks if asked) and `digital` (for reading on screen: the cover first, live
     links, no forced blank pages)."""
-    printer: Literal["kdp", "ingramspark"] = "kdp"
-    """The print-on-demand service whose rules the print edition and cover follow (minimum
-    margins, the gutter by page count, spine width, a blank last page)."""
+    printer: PrinterName = "kdp"
+    """The printer whose rules the print edition and cover follow: `kdp`, `ingramspark`,
+    `lulu`, `generic` (another print-on-demand service) or `offset` (a house offset printer).
+    It decides the minimum margins, the gutter by page count, where the bleed goes, whether the
+    file may carry crop marks, bookmarks and metadata, the spine width and a blank last page."""
     bleed: StrictBool = False
     """Extend the print edition's pages by 0.125 in beyond the trim at the top, bottom and outside
     edge, for pictures printed to the edge."""
     crop_marks: StrictBool = False
-    """Draw crop marks around each page, for a printer's proof (print-on-demand uploads must
-    not have them)."""
+    """Draw crop marks outside the trim and bleed of each page, for an offset printer
+    (`printer = "offset"`; print-on-demand services refuse files with marks)."""
     gutter: Annotated[str, AfterValidator(lambda v: v if v == "auto" else check_length(v))] = "auto"
     """The inside margin: `auto` takes the theme's, widened to the printer's minimum for the
     book's page count; or a length such as `0.875in`."""
@@ -263,6 +267,30 @@ class PrintSection(_Section):
     """Build the print cover (back, spine and front as one PDF) with the print edition."""
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    @field_validator("crop_marks")
+    @classmethod
+    def _marks_allowed(cls, value: bool, info: ValidationInfo) -> bool:
+        rules = PRINTERS.get(info.data.get("printer", ""))
+        if value and rules is not None and not rules.marks:
+            raise ValueError(
+                f"{rules.name} does not accept crop marks in an interior file (no crop, trim "
+                f"or printer's marks); remove crop_marks, or set printer = \"offset\" for a "
+                f"printer that trims with marks")
+        return value
+
+    @field_validator("gutter")
+    @classmethod
+    def _gutter_allowed(cls, value: str, info: ValidationInfo) -> str:
+        rules = PRINTERS.get(info.data.get("printer", ""))
+        if value != "auto" and rules is not None:
+            narrowest = rules.minimum_gutter_in(rules.min_pages)
+            if length_pt(value) < narrowest * 72 - 0.01:
+                raise ValueError(
+                    f"{rules.name} needs an inside margin of at least {narrowest:g} in "
+                    f"({rules.gutter_rule()}); write gutter = \"auto\" to follow its rule "
+                    f"for the book's page count")
+        return value
 
 
 class EpubSection(_Section):

@@ -96,7 +96,7 @@ def test_features_nav_lists_parts_and_essays_in_reading_order(features_book: Bui
 
 def test_nav_matches_the_pdf_outline(book: BuiltBook) -> None:
     """The reader's menu and the PDF's bookmarks list the same divisions at the same levels."""
-    assert book.nav_titles() == [(e.level, e.title) for e in outline(book.pdf)]
+    assert book.nav_titles() == [(e.level, e.title) for e in outline(book.pdf_edition("digital"))]
 
 
 def test_ncx_for_epub2_readers_matches_the_nav(book: BuiltBook) -> None:

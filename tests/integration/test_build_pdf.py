@@ -302,12 +302,14 @@ def test_blank_pages_carry_no_folio_or_running_head(any_book: BuiltBook) -> None
 # ---------------------------------------------------------------------------- bookmarks
 
 
-def test_features_outline_lists_parts_and_essays_in_reading_order(features_book: BuiltBook, edition: str) -> None:
+def test_features_outline_lists_parts_and_essays_in_reading_order(features_book: BuiltBook) -> None:
+    edition = "digital"  # the print file carries none for KDP (see below)
     entries = outline(features_book.pdf_edition(edition))
     assert [(e.level, e.title) for e in entries] == FEATURES_CONTENTS
 
 
-def test_outline_matches_the_book_and_points_at_the_openers(any_book: BuiltBook, edition: str) -> None:
+def test_outline_matches_the_book_and_points_at_the_openers(any_book: BuiltBook) -> None:
+    edition = "digital"  # the print file carries none for KDP (see below)
     """Front pieces (a preface) at level 1, parts at level 1 with their essays at level 2,
     essays outside parts at level 1, then the back pieces (a colophon) and back pages
     (Contributors, Credits, Index of Authors) at level 1, nothing else (no section headings, no
@@ -320,8 +322,19 @@ def test_outline_matches_the_book_and_points_at_the_openers(any_book: BuiltBook,
     assert [e.page_index + 1 for e in entries] == [starts[e.title] + 1 for e in entries]
 
 
-def test_minimal_book_is_in_file_name_order(minimal_book: BuiltBook, edition: str) -> None:
+def test_minimal_book_is_in_file_name_order(minimal_book: BuiltBook) -> None:
+    edition = "digital"  # the print file carries none for KDP (see below)
     assert [e.title for e in outline(minimal_book.pdf_edition(edition))] == MINIMAL_ESSAYS
+
+
+def test_the_kdp_print_file_has_no_bookmarks_metadata_or_annotations(any_book: BuiltBook) -> None:
+    """KDP's manuscript guidelines: no bookmarks, annotations or metadata in the file (the
+    fixtures print with KDP, the default printer); the digital edition keeps them."""
+    reader = PdfReader(any_book.pdf_edition("print"))
+    assert "/Outlines" not in reader.trailer["/Root"] and "/Info" not in reader.trailer
+    assert all("/Annots" not in page for page in reader.pages)
+    assert outline(any_book.pdf_edition("digital"))
+    assert metadata(any_book.pdf_edition("digital"))["Title"]
 
 
 # ---------------------------------------------------------------------------- fonts and metadata
@@ -363,7 +376,8 @@ def test_no_glyph_of_the_text_falls_back_to_a_system_font(features_book: BuiltBo
     assert not fallback, f"set in a system fallback font: {sorted(fallback)} ({[hex(ord(c)) for c in sorted(fallback)]})"
 
 
-def test_features_metadata(features_book: BuiltBook, edition: str) -> None:
+def test_features_metadata(features_book: BuiltBook) -> None:
+    edition = "digital"  # the print file carries none for KDP (see below)
     info = metadata(features_book.pdf_edition(edition))
     assert info["Title"] == "The Features Anthology"
     assert info["Author"] == "Mara Quill"
@@ -375,14 +389,16 @@ def test_features_metadata(features_book: BuiltBook, edition: str) -> None:
     assert PdfReader(features_book.pdf_edition(edition)).trailer["/Root"].get("/Lang") == "en-GB"
 
 
-def test_minimal_metadata(minimal_book: BuiltBook, edition: str) -> None:
+def test_minimal_metadata(minimal_book: BuiltBook) -> None:
+    edition = "digital"  # the print file carries none for KDP (see below)
     info = metadata(minimal_book.pdf_edition(edition))
     assert info["Title"] == "A Minimal Book"
     assert info["Author"] == "Pat Example"
     assert "Keywords" not in info or not info["Keywords"]
 
 
-def test_sample_metadata(sample_book: BuiltBook, edition: str) -> None:
+def test_sample_metadata(sample_book: BuiltBook) -> None:
+    edition = "digital"  # the print file carries none for KDP (see below)
     info = metadata(sample_book.pdf_edition(edition))
     assert info["Title"] == "Look Back"
     assert info["Author"] == "The bookify Editors"

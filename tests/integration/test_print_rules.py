@@ -22,6 +22,7 @@ checked too when the corpus is there, in the slow tests (`-m slow`).
 
 from __future__ import annotations
 
+import pikepdf
 import pytest
 from pypdf import PdfReader
 
@@ -32,6 +33,8 @@ from tests.support.pdf import (
     annotations,
     fonts,
     link_targets,
+    metadata,
+    outline,
     page_boxes,
     page_texts,
     pages_drawing_images,
@@ -520,3 +523,45 @@ def test_large_digital_edition_has_no_blank_page_and_live_links(large: BuiltBook
 def test_large_print_edition_has_no_widow_orphan_or_one_line_last_page(large: BuiltBook) -> None:
     _check_no_lone_lines(large)
     _check_no_one_line_last_page(large)
+
+
+@pytest.fixture(scope="module")
+def offset_book(tmp_path_factory: pytest.TempPathFactory) -> BuiltBook:
+    """The minimal project for a house offset printer, with bleed and crop marks."""
+    return _minimal_variant(tmp_path_factory, "minimal-offset",
+                            'printer = "offset"\nbleed = true\ncrop_marks = true')
+
+
+def test_crop_marks_sit_in_a_slug_outside_a_bleed_on_four_edges(offset_book: BuiltBook) -> None:
+    """An offset printer trims every edge: 0.125 in of bleed all round (the spine too), and the
+    crop marks outside it, at the corners of the trim, on a page widened by a slug."""
+    from bookify.outputs.print_file import MARK_OFFSET_PT, SLUG_PT
+
+    width, height = TRIMS["minimal_book"]
+    found = page_boxes(offset_book.print_pdf)
+    assert len(found) > 4
+    for index, boxes in enumerate(found):
+        assert boxes.trim == pytest.approx((BLEED_PT, BLEED_PT, BLEED_PT + width,
+                                            BLEED_PT + height), abs=0.01), index
+        assert boxes.bleed == pytest.approx((0.0, 0.0, width + 2 * BLEED_PT,
+                                             height + 2 * BLEED_PT), abs=0.01), index
+        assert boxes.media == pytest.approx((BLEED_PT - SLUG_PT, BLEED_PT - SLUG_PT,
+                                             BLEED_PT + width + SLUG_PT,
+                                             BLEED_PT + height + SLUG_PT), abs=0.01), index
+    pdf = pikepdf.open(offset_book.print_pdf)
+    for page in pdf.pages:
+        lines = [[float(v) for v in operands] for operands, operator
+                 in pikepdf.parse_content_stream(page) if str(operator) == "m"]
+        x0, y0, x1, y1 = BLEED_PT, BLEED_PT, BLEED_PT + width, BLEED_PT + height
+        marks = [(x, y) for x, y in lines
+                 if x <= x0 - MARK_OFFSET_PT + 0.01 or x >= x1 + MARK_OFFSET_PT - 0.01
+                 or y <= y0 - MARK_OFFSET_PT + 0.01 or y >= y1 + MARK_OFFSET_PT - 0.01]
+        assert len(marks) >= 8  # two marks at each corner, starting outside the bleed
+    # The text is where it was: the essays are still read from the pages.
+    assert any("Pat Example" in text or "Minimal" in text for text in text_pages(offset_book))
+    assert outline(offset_book.pdf_edition("print"))  # an offset printer takes bookmarks
+
+
+def test_ingramspark_takes_the_bookmarks_kdp_refuses(ingram_book: BuiltBook) -> None:
+    assert [e.title for e in outline(ingram_book.pdf_edition("print"))]
+    assert metadata(ingram_book.pdf_edition("print"))["Title"] == "A Minimal Book"

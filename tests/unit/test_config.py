@@ -514,3 +514,24 @@ def test_print_isbn_is_not_the_epub_identifier():
     assert BookSection(title="X", isbn_print="9780306406157").epub_identifier().startswith(
         "urn:uuid:"
     )
+
+
+def test_crop_marks_for_a_print_on_demand_printer_are_an_error_naming_its_rule(tmp_path):
+    error = config_error(tmp_path, '[book]\ntitle = "X"\n[print]\ncrop_marks = true\n')
+    assert "print.crop_marks" in str(error) and "KDP does not accept crop marks" in str(error)
+    assert error.location.line == 4
+    assert load(tmp_path, '[book]\ntitle = "X"\n[print]\nprinter = "offset"\n'
+                          'crop_marks = true\n').print.crop_marks
+
+
+@pytest.mark.parametrize("printer, gutter, rule", [
+    ("kdp", "0.1in", "KDP needs an inside margin of at least 0.375 in (24–150 pages 0.375 in, "
+                     "151–300 pages 0.5 in"),
+    ("ingramspark", "0.4in", "IngramSpark needs an inside margin of at least 0.5 in"),
+])
+def test_a_gutter_narrower_than_the_printers_rule_is_an_error(tmp_path, printer, gutter, rule):
+    error = config_error(tmp_path, f'[book]\ntitle = "X"\n[print]\nprinter = "{printer}"\n'
+                                   f'gutter = "{gutter}"\n')
+    assert "print.gutter" in str(error) and rule in str(error)
+    assert load(tmp_path, f'[book]\ntitle = "X"\n[print]\nprinter = "{printer}"\n'
+                          f'gutter = "0.9in"\n').print.gutter == "0.9in"

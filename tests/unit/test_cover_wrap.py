@@ -49,8 +49,8 @@ def test_a_page_count_must_be_a_whole_number(pages) -> None:
 def test_unknown_paper_and_printer_are_refused() -> None:
     with pytest.raises(ValueError, match="unknown paper 'glossy'"):
         spine_width(100, "glossy", "kdp")
-    with pytest.raises(ValueError, match="unknown printer 'lulu'"):
-        spine_width(100, "cream", "lulu")
+    with pytest.raises(ValueError, match="unknown printer 'blurb'"):
+        spine_width(100, "cream", "blurb")
 
 
 def test_wrap_size_is_bleed_back_spine_front_bleed() -> None:

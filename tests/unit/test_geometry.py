@@ -68,8 +68,32 @@ def test_margins_never_fall_below_the_printers_minimum() -> None:
     assert geometry.top > 0.375 * 72  # and room for the running head above the text
 
 
-def test_crop_marks_ask_weasyprint_for_a_proof_with_marks() -> None:
-    geometry = page_geometry(SIX_BY_NINE, THEME, printer="kdp", bleed=True, crop_marks=True,
-                             gutter="auto", pages=100)
-    assert "marks: crop" in geometry.css()
-    assert geometry.width_pt == 432  # the marks' bleed is WeasyPrint's own, around the trim
+def test_crop_marks_leave_the_page_as_it_is() -> None:
+    """The marks are drawn outside the trim and bleed when the file is finished
+    (outputs/print_file.py): the page laid out is the same."""
+    plain = page_geometry(SIX_BY_NINE, THEME, printer="offset", bleed=True, crop_marks=False,
+                          gutter="auto", pages=100)
+    marked = page_geometry(SIX_BY_NINE, THEME, printer="offset", bleed=True, crop_marks=True,
+                           gutter="auto", pages=100)
+    assert marked.css() == plain.css() and "marks" not in marked.css()
+
+
+def test_a_printer_that_trims_four_edges_has_bleed_at_the_spine_too() -> None:
+    """Lulu and an offset printer trim every edge: 0.25 in more in both directions, the trim
+    centred; KDP's bleed is on the three outer edges only."""
+    lulu = page_geometry(SIX_BY_NINE, THEME, printer="lulu", bleed=True, crop_marks=False,
+                         gutter="auto", pages=100)
+    assert (lulu.width_pt, lulu.height_pt) == (432 + 2 * BLEED_PT, 648 + 2 * BLEED_PT)
+    assert lulu.trim_box(recto=True) == lulu.trim_box(recto=False) == (
+        BLEED_PT, BLEED_PT, 432 + BLEED_PT, 648 + BLEED_PT)
+    assert f"margin-left: {lulu.inside + BLEED_PT:.3f}pt" in lulu.css()
+    kdp = page_geometry(SIX_BY_NINE, THEME, printer="kdp", bleed=True, crop_marks=False,
+                        gutter="auto", pages=100)
+    assert kdp.width_pt == 432 + BLEED_PT
+
+
+@pytest.mark.parametrize("printer, pages, inches", [
+    ("ingramspark", 100, 0.5), ("ingramspark", 700, 0.5), ("lulu", 300, 0.5),
+    ("generic", 600, 0.375), ("kdp", 829, 0.875)])
+def test_each_printers_narrowest_gutter(printer: str, pages: int, inches: float) -> None:
+    assert minimum_gutter_pt(printer, pages) == pytest.approx(inches * 72)

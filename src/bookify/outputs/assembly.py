@@ -4,8 +4,8 @@ Each stretch of the book (`divisions.py`) is a small PDF of its pages without fu
 furniture (`furniture.py`) is one PDF with a page of running heads and folio for each page of the
 book. The assembly lays each furniture page over its page and gives the whole what one document
 of the book would have had: the destinations of every anchor (so links between essays and from
-the contents land), the outline, page labels matching the folios, the document's metadata, the
-print edition's trim and bleed boxes and no annotations, and the printer's padding.
+the contents land), the outline, page labels matching the folios, the document's metadata and the
+printer's padding; the print edition is then finished for its printer (`print_file.py`).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import pikepdf
@@ -26,7 +26,6 @@ from weasyprint.matrix import Matrix
 
 from .. import __version__
 from ..cache import LayoutCache, fingerprint
-from ..geometry import PageGeometry
 from .pdf import COVER_LABEL, PT_PER_PX
 
 
@@ -49,8 +48,7 @@ def assemble_pdf(
     *,
     front_start: int | None,
     body_start: int | None,
-    print_edition: bool,
-    geometry: PageGeometry | None,
+    finish: Callable[[pikepdf.Pdf], None] | None = None,
     padding: int = 0,
     blank: PlacedPage | None = None,
     date: str | None = None,
@@ -60,7 +58,8 @@ def assemble_pdf(
     over it, then `padding` copies of the `blank` page. `anchors[s]` are the ids laid out in
     stretch `s` (its PDF may name others, stand-ins for links to other stretches). The
     document's metadata is the first stretch's, with `date` (a PDF date) as its creation and
-    modification date. Merged fonts are kept in `cache`, if given."""
+    modification date. Merged fonts are kept in `cache`, if given; `finish` makes the whole
+    what its reader takes (the print edition's printer, `print_file.py`)."""
     book = pikepdf.new()
     sources = [pikepdf.open(io.BytesIO(data)) for data in stretches]
     furniture_pdf = pikepdf.open(io.BytesIO(furniture)) if furniture is not None else None
@@ -86,13 +85,8 @@ def assemble_pdf(
         book.docinfo.CreationDate = book.docinfo.ModDate = pikepdf.String(date)
     if "/Lang" in first.Root:
         book.Root.Lang = first.Root.Lang
-    if print_edition:
-        for index, page in enumerate(book.pages):
-            # A printed page has nothing to click; printers' preflight flags annotations.
-            _drop(page.obj, "/Annots")
-            if geometry is not None and geometry.bleed_pt:
-                page.obj.TrimBox = Array(geometry.trim_box(recto=index % 2 == 0))
-                page.obj.BleedBox = page.obj.MediaBox
+    if finish is not None:
+        finish(book)
     output = io.BytesIO()
     book.save(output, deterministic_id=True, min_version=first.pdf_version,
               object_stream_mode=pikepdf.ObjectStreamMode.generate)

@@ -10,7 +10,7 @@ out and its real page count known:
     height = bleed + trim height + bleed
 
 The geometry (`CoverWrap`) is pure arithmetic and the rules it follows are the printers' as
-published (see `CALIPER_IN` and `PRINTER_RULES`). `lay_out_cover_wrap` sets the theme's
+published (see `printers.py`). `lay_out_cover_wrap` sets the theme's
 `cover-wrap.html.j2` on a page that size through the sandboxed WeasyPrint runner and checks the
 laid-out page against the rules (text inside the safe areas, the spine's text inside the spine,
 nothing in the barcode area); `write_cover_wrap_pdf` writes it atomically (`write_cover_wrap`
@@ -38,6 +38,7 @@ from ..diagnostics import Diagnostics
 from ..errors import ConfigError, Location
 from ..fsutil import atomic_output
 from ..model import RenderedBook
+from ..printers import BLEED_IN, PRINTERS, Printer
 from ..project import Project, key_line
 from ..themes import Theme, join_names
 from .weasy import render_document
@@ -46,56 +47,20 @@ POINTS_PER_INCH = 72.0
 #: WeasyPrint lays out in CSS pixels, 96 to the inch.
 _PT_PER_PX = 0.75
 
-#: Bleed beyond the trim on every outer edge of the wrap (KDP and IngramSpark): 0.125 in.
-BLEED_IN = 0.125
+#: The wrap bleeds 0.125 in (`BLEED_IN`) on every outer edge.
 #: How far the spine's text keeps from each fold: the binding may be off by 1/16 in either way.
 FOLD_CLEARANCE_IN = 0.0625
 #: The area printers keep for the ISBN barcode, at the bottom right of the back cover.
 BARCODE_IN = (2.0, 1.2)
 
-#: Paper thickness per page, in inches, by printer and `[print] paper`.
-#:
-#: KDP publishes these: white 0.002252, cream 0.0025, standard colour 0.002252 (it is printed on
-#: the white stock) and premium colour 0.002347 in per page; its cover calculator is the tie-
-#: breaker. IngramSpark publishes no constants: its cover template generator, which takes the
-#: ISBN, trim, paper and page count, is the authority for the spine. The figures for it are the
-#: closest known calipers of its stocks (50# white and colour ≈ KDP's white, 50# crème ≈ KDP's
-#: cream, 70# white premium colour ≈ KDP's premium colour); set `[print] spine_width` to the
-#: template's figure to match it exactly.
-CALIPER_IN: dict[str, dict[str, float]] = {
-    "kdp": {"white": 0.002252, "cream": 0.0025, "colour": 0.002252, "premium-colour": 0.002347},
-    "ingramspark": {"white": 0.002252, "cream": 0.0025, "colour": 0.002252,
-                    "premium-colour": 0.002347},
-}
+#: Paper thickness per page comes from the printer's rules (`printers.py`). IngramSpark publishes
+#: no constants: its cover template generator, which takes the ISBN, trim, paper and page count,
+#: is the authority for the spine, and the figures used for it are the closest known calipers of
+#: its stocks; set `[print] spine_width` to the template's figure to match it exactly.
 
 #: No printer binds a paperback this thick; a page count beyond it is a mistake, not a book.
 MAX_PAGES = 2000
 
-
-@dataclass(frozen=True, slots=True)
-class PrinterRules:
-    """What a print-on-demand service asks of a cover."""
-
-    name: str
-    #: The page counts it binds as a paperback (None: no published limit).
-    min_pages: int
-    max_pages: int | None
-    #: The fewest pages a book may have and still carry text on its spine.
-    spine_text_min_pages: int
-    #: How far text and important art stay inside the trim and the folds.
-    safe_margin_in: float
-    #: Whether the printer prints the ISBN barcode itself in the area left clear.
-    prints_barcode: bool
-
-
-PRINTER_RULES: dict[str, PrinterRules] = {
-    # KDP: 24–828 pages in black and white; spine text from 79 pages; text 0.25 in inside the
-    # trim and folds; KDP prints the barcode in the 2 × 1.2 in area when the cover has none.
-    "kdp": PrinterRules("KDP", 24, 828, 79, 0.25, True),
-    # IngramSpark: from 18 pages; no page rule for spine text (only its width, with 1/16 in of
-    # clearance each side); art 0.25 in inside the trim; the barcode comes with its template.
-    "ingramspark": PrinterRules("IngramSpark", 18, None, 0, 0.25, False),
-}
 
 #: Spine type: no larger than this, and no smaller (a thinner spine is left plain).
 MAX_SPINE_FONT_PT = 14.0
@@ -151,9 +116,9 @@ def spine_width(page_count: int, paper: str, printer: str) -> float:
     >>> spine_width(300, "cream", "kdp")
     0.75
     """
-    if printer not in CALIPER_IN:
-        raise ValueError(f"unknown printer '{printer}'; known: {', '.join(CALIPER_IN)}")
-    calipers = CALIPER_IN[printer]
+    if printer not in PRINTERS:
+        raise ValueError(f"unknown printer '{printer}'; known: {', '.join(PRINTERS)}")
+    calipers = PRINTERS[printer].calipers
     if paper not in calipers:
         raise ValueError(f"unknown paper '{paper}'; known: {', '.join(calipers)}")
     _check_page_count(page_count)
@@ -189,12 +154,12 @@ class CoverWrap:
     fold_clearance: float = FOLD_CLEARANCE_IN * POINTS_PER_INCH
 
     @property
-    def rules(self) -> PrinterRules:
-        return PRINTER_RULES[self.printer]
+    def rules(self) -> Printer:
+        return PRINTERS[self.printer]
 
     @property
     def safe_margin(self) -> float:
-        return self.rules.safe_margin_in * POINTS_PER_INCH
+        return self.rules.cover_safe_in * POINTS_PER_INCH
 
     # The page.
     @property
@@ -603,7 +568,7 @@ def check_cover_layout(document: Document, wrap: CoverWrap) -> list[str]:
                  "spine" if centre < wrap.front.x else "front cover")
         if not safe[panel].contains(rect):
             where = ("within 1/16 in of a fold" if panel == "spine" else
-                     f"within {wrap.rules.safe_margin_in:g} in of the trim or a fold")
+                     f"within {wrap.rules.cover_safe_in:g} in of the trim or a fold")
             problems.append(f"{label} on the {panel} is {where}")
     if blurb_bottom > imprint_top:
         problems.append("the blurb runs into the publisher's name on the back cover")

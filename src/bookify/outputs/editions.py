@@ -25,10 +25,11 @@ from __future__ import annotations
 import html as html_text
 import re
 from collections import defaultdict
-from collections.abc import Generator, Mapping
+from collections.abc import Callable, Generator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+import pikepdf
 import tinycss2
 
 from ..anatomy import Division, book_divisions
@@ -37,6 +38,7 @@ from ..compose import compose_book_html
 from ..diagnostics import Diagnostic
 from ..geometry import PageGeometry
 from ..model import RenderedBook
+from ..printers import printer_rules
 from ..project import Project
 from ..themes import Theme
 from .assembly import PlacedPage, assemble_pdf
@@ -45,6 +47,7 @@ from .furniture import FurnitureMismatch, FurniturePage, FurnitureRequest
 from .layouts import LayoutRunner
 from .pdf import (Edition, EditionPage, PageFacts, PrintLayout, PrintStyles, folio,
                   layout_request, to_roman)
+from .print_file import finish_print_file, finish_print_pdf
 
 #: How many rounds of laying out again before the edition is taken as it is.
 MAX_ROUNDS = 4
@@ -153,7 +156,7 @@ def lay_out_edition(
         blank = next((PlacedPage(s, p) for s, p, facts in placed.where if facts.blank), None)
         if blank is not None:
             count = placed.pages
-            if page.printer == "ingramspark" and not placed.facts[-1].blank:
+            if printer_rules(page.printer).blank_last_page and not placed.facts[-1].blank:
                 padding, count = 1, count + 1
             padding += count % 2
     pdf = assemble_pdf(
@@ -161,7 +164,7 @@ def lay_out_edition(
         [tuple(a for p in layout.pages for a in p.anchors) for layout in ordered],
         [PlacedPage(s, p, facts.bookmarks, facts.height) for s, p, facts in placed.where],
         furniture, front_start=front_start, body_start=body_start,
-        print_edition=edition == "print" and not proof, geometry=geometry,
+        finish=_print_finish(page, geometry) if edition == "print" and not proof else None,
         padding=padding, blank=blank,
         date=project.source_date.strftime("D:%Y%m%d%H%M%SZ"), cache=cache)
     facts = [PageFacts(p.anchors, p.opening_anchor, p.opening_text, p.blank, p.content)
@@ -436,6 +439,12 @@ def lay_out_editions(runner: LayoutRunner, editions: Mapping[str, EditionLayout]
     return laid_out
 
 
+def _print_finish(page: EditionPage, geometry: PageGeometry) -> Callable[[pikepdf.Pdf], None]:
+    """How the assembled print edition is made the file its printer takes."""
+    rules = printer_rules(page.printer)
+    return lambda pdf: finish_print_pdf(pdf, geometry, rules, page.crop_marks)
+
+
 def _whole(rendered: RenderedBook, theme: Theme, project: Project, edition: Edition,
            proof: bool, check: bool, why: str):
     """The edition laid out as one document, when its stretches cannot stand alone."""
@@ -443,6 +452,11 @@ def _whole(rendered: RenderedBook, theme: Theme, project: Project, edition: Edit
     results = yield {("whole", 0): request}
     layout: PrintLayout = results["whole", 0]  # type: ignore[assignment]
     notice = Diagnostic("notice", f"the {edition} edition was laid out as one document ({why})")
-    return PrintLayout(layout.pdf, layout.page_facts, layout.front_start, layout.body_start,
+    pdf = layout.pdf
+    if edition == "print" and not proof:
+        page = EditionPage.of(theme, project, edition)
+        pdf = finish_print_file(pdf, layout.geometry, printer_rules(page.printer),
+                                page.crop_marks)
+    return PrintLayout(pdf, layout.page_facts, layout.front_start, layout.body_start,
                        layout.edition, layout.geometry, (*layout.diagnostics, notice))
 

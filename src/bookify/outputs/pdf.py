@@ -37,6 +37,7 @@ from ..diagnostics import Diagnostic, Diagnostics
 from ..fsutil import atomic_output
 from ..geometry import PageGeometry, page_geometry
 from ..model import RenderedBook
+from ..printers import printer_rules
 from ..project import Project
 from ..themes import Theme
 from .epub_assets import characters_of
@@ -331,13 +332,13 @@ def _page_facts(page: Page) -> PageFacts:
 
 
 def _pad_for_printer(document: Document, printer: str) -> None:
-    """End the book as the printer wants it: an even page count (KDP), and a blank last page
-    (IngramSpark adds one otherwise). The padding repeats one of the book's own blank pages."""
+    """End the book as the printer wants it: an even page count, and a blank last page where
+    the printer asks for one (IngramSpark adds one otherwise). The padding repeats one of the book's own blank pages."""
     blank = next((page for page in document.pages if page._page_box.page_type.blank), None)
     if blank is None:
         return
     last_is_blank = document.pages[-1]._page_box.page_type.blank
-    if printer == "ingramspark" and not last_is_blank:
+    if printer_rules(printer).blank_last_page and not last_is_blank:
         document.pages.append(blank)
     if len(document.pages) % 2:
         document.pages.append(blank)
