@@ -261,6 +261,19 @@ def _main_language(body: etree._Element, styles: _Styles) -> str | None:
     return default if default and primary(default) == best else tags[best]
 
 
+def _plain(element: etree._Element) -> str:
+    """A paragraph's own text as a reader sees it: spaces, tabs and line breaks as spaces;
+    notes, comments and frames left out."""
+    parts = [element.text or ""]
+    for child in element:
+        if child.tag in (q("text:s"), q("text:tab"), q("text:line-break")):
+            parts.append(" " * int(child.get(q("text:c")) or 1))
+        elif child.tag not in (q("text:note"), q("office:annotation"), q("draw:frame")):
+            parts.append(_plain(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
 def _refuse_tracked_changes(path: Path, body: etree._Element, report: ImportReport,
                             accept_changes: bool) -> None:
     found: Counter[str] = Counter()
@@ -318,7 +331,7 @@ class _Walker:
         tag = child.tag
         if tag == q("text:p") or tag == q("text:h"):
             self.paragraph += 1
-            self.paragraph_text = "".join(child.itertext())
+            self.paragraph_text = _plain(child)
             self.block_paragraph(child, out, in_list)
         elif tag == q("text:list"):
             self.list(child, out, 1, child.get(q("text:style-name")))
@@ -508,7 +521,7 @@ class _Walker:
     def comment(self, element: etree._Element) -> None:
         author = element.findtext(q("dc:creator")) or "unknown"
         date = (element.findtext(q("dc:date")) or "")[:10]
-        text = "\n".join("".join(p.itertext()) for p in element.iter(q("text:p"))).strip()
+        text = "\n".join(_plain(p) for p in element.iter(q("text:p"))).strip()
         self.comments.append(Comment(author=author, date=date, text=text,
                                      anchor=snippet(self.paragraph_text, 80),
                                      where=f"paragraph {self.paragraph}"))
@@ -517,7 +530,7 @@ class _Walker:
     def frame(self, frame: etree._Element, out: etree._Element) -> None:
         image = frame.find(q("draw:image"))
         if frame.find(q("draw:text-box")) is not None:
-            text = snippet("".join(frame.find(q("draw:text-box")).itertext()))
+            text = snippet(" ".join(_plain(p) for p in frame.iter(q("text:p"))))
             self.report.unsupported.append(
                 (f"text box (“{text}”)" if text else "text box", self.where()))
             return
