@@ -7,6 +7,9 @@ refused file stops the import with the project unchanged.
 
 from __future__ import annotations
 
+import concurrent.futures
+import functools
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,7 +69,6 @@ def read_imports(paths: list[Path], options: ImportOptions,
         raise ConfigError(f"{which} names one essay, but {len(files)} files are imported",
                           hint=f"import the files one at a time to use {which}")
     seen: dict[str, Path] = {}
-    essays = []
     for path in files:
         essay_id = options.essay_id or essay_id_of(path)
         if essay_id in seen:
@@ -74,10 +76,25 @@ def read_imports(paths: list[Path], options: ImportOptions,
                 f"this file would become {essay_id}.md, as {seen[essay_id].name} would",
                 Location(path), "rename one of the files, or import it on its own with --as ID")
         seen[essay_id] = path
-        essays.append(build_essay(path, essay_id, accept_changes=options.accept_changes,
-                                  title=options.title, author=options.author,
-                                  book_language=book_language))
-    return essays
+    read = functools.partial(_read_one, accept_changes=options.accept_changes,
+                             title=options.title, author=options.author,
+                             book_language=book_language)
+    jobs = list(seen.items())
+    workers = min(len(jobs), os.cpu_count() or 1)
+    if workers < 2 or len(jobs) < MIN_FILES_FOR_PROCESSES:
+        return [read(job) for job in jobs]
+    # mammoth parses XML in pure Python: a folder of essays is read on every core.
+    with concurrent.futures.ProcessPoolExecutor(workers) as pool:
+        return list(pool.map(read, jobs))
+
+
+#: Below this many files, starting worker processes costs more than it saves.
+MIN_FILES_FOR_PROCESSES = 4
+
+
+def _read_one(job: tuple[str, Path], **options) -> ImportedEssay:
+    essay_id, path = job
+    return build_essay(path, essay_id, **options)
 
 
 def targets(manuscripts: Path, essay: ImportedEssay) -> list[Path]:
