@@ -247,3 +247,24 @@ def test_a_damaged_document_gets_a_clear_error(tmp_path):
     with pytest.raises(ManuscriptError) as caught:
         build_essay(damaged, "damaged")
     assert re.search(r"damaged: word/document.xml is not well-formed XML", caught.value.message)
+
+
+def test_a_word_table_of_contents_is_dropped_and_tiff_pictures_become_png(tmp_path):
+    from PIL import Image
+    from docx.oxml import parse_xml
+
+    from tests.support.docx_factory import NSDECL
+
+    m = Manuscript()
+    m.document.element.body.insert(0, parse_xml(
+        f'<w:sdt {NSDECL}><w:sdtPr><w:docPartObj><w:docPartGallery w:val="Table of Contents"/>'
+        f'</w:docPartObj></w:sdtPr><w:sdtContent><w:p><w:r><w:t>Contents entry 1</w:t></w:r>'
+        f'</w:p></w:sdtContent></w:sdt>'))
+    m.para("The text.")
+    Image.new("RGB", (20, 20), (10, 90, 30)).save(tmp_path / "scan.tif")
+    m.image(tmp_path / "scan.tif", "A scanned map")
+    essay = build_essay(m.save(tmp_path / "toc.docx"), "toc")
+    assert "Contents entry" not in essay.text
+    assert "generated tables of contents (1)" in essay.report.render()
+    assert "![A scanned map](images/toc/image-1.png)" in essay.text
+    assert essay.images["image-1.png"].startswith(b"\x89PNG")

@@ -3,6 +3,7 @@ comments, and the report so far. Shared by the .docx and .odt readers."""
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
 
 from .report import ImportReport
@@ -45,3 +46,13 @@ def snippet(text: str, length: int = 40) -> str:
     """The first words of a passage, to say where something was."""
     text = " ".join(text.split())
     return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
+def to_png(data: bytes) -> bytes:
+    """A TIFF or BMP picture as PNG, which books and ebooks can carry."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as picture:
+        out = io.BytesIO()
+        picture.save(out, "PNG")
+    return out.getvalue()

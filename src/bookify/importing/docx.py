@@ -20,7 +20,7 @@ from pathlib import Path, PurePosixPath
 from lxml import etree
 
 from ..errors import Location, ManuscriptError
-from .document import Comment, ReadDocument, primary, snippet
+from .document import Comment, ReadDocument, primary, snippet, to_png
 from .report import ImportReport
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -303,6 +303,10 @@ def _remove_unsupported(tree: etree._Element, paragraphs: dict, part: str,
             drop(graphic, "SmartArt diagram")
     for obj in tree.xpath(".//w:object", namespaces=NS):
         drop(obj, "embedded object")
+    for contents in tree.xpath(".//w:sdt[w:sdtPr/w:docPartObj/w:docPartGallery"
+                               "[starts-with(@w:val, 'Table of Contents')]]", namespaces=NS):
+        report.dropped["generated tables of contents"] += 1
+        contents.getparent().remove(contents)
 
 
 def _count_noise(tree: etree._Element, report: ImportReport) -> None:
@@ -397,7 +401,7 @@ def _convert(path: Path, package: io.BytesIO, essay_id: str, languages: set[str]
         with picture.open() as stream:
             data = stream.read()
         if content_type in _CONVERTED_TYPES:
-            data, extension = _to_png(data), "png"
+            data, extension = to_png(data), "png"
         elif content_type in _IMAGE_TYPES:
             extension = _IMAGE_TYPES[content_type]
         else:
@@ -438,15 +442,6 @@ def _twips(value: str | None) -> int:
         return int(float(value or 0))
     except ValueError:
         return 0
-
-
-def _to_png(data: bytes) -> bytes:
-    from PIL import Image
-
-    with Image.open(io.BytesIO(data)) as picture:
-        out = io.BytesIO()
-        picture.save(out, "PNG")
-    return out.getvalue()
 
 
 def _languages_to_attributes(fragment: str) -> str:

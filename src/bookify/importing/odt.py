@@ -16,7 +16,7 @@ from pathlib import Path
 from lxml import etree
 
 from ..errors import Location, ManuscriptError
-from .document import Comment, ReadDocument, primary, snippet
+from .document import Comment, ReadDocument, primary, snippet, to_png
 from .report import ImportReport
 
 NS = {
@@ -48,7 +48,8 @@ PLAIN_SPAN_STYLES = {"internet link", "visited internet link", "footnote anchor"
                      "endnote anchor", "footnote characters", "endnote characters",
                      "footnote symbol", "endnote symbol", "default paragraph font"}
 IMAGE_SUFFIXES = {".png": "png", ".jpg": "jpg", ".jpeg": "jpg", ".gif": "gif", ".webp": "webp",
-                  ".svg": "svg"}
+                  ".svg": "svg", ".tif": "png", ".tiff": "png", ".bmp": "png"}
+CONVERTED_SUFFIXES = {".tif", ".tiff", ".bmp"}
 FIELDS = {"page-number", "page-count", "date", "time", "title", "subject", "author-name",
           "author-initials", "chapter", "file-name", "sequence", "bookmark-ref", "reference-ref",
           "sequence-ref", "note-ref", "user-defined", "variable-get", "word-count",
@@ -552,8 +553,11 @@ class _Walker:
                 (f"image in a format books cannot use ({suffix or href})",
                  f"image {self.image_count}, {self.where()}"))
             return
+        data = self.package.read(href)
+        if suffix in CONVERTED_SUFFIXES:
+            data = to_png(data)
         name = f"image-{self.image_count}.{IMAGE_SUFFIXES[suffix]}"
-        self.images[name] = self.package.read(href)
+        self.images[name] = data
         src = f"images/{self.essay_id}/{name}"
         alt = (frame.findtext(q("svg:desc")) or frame.findtext(q("svg:title")) or "").strip()
         attributes = {"src": src}
