@@ -268,3 +268,13 @@ def test_a_word_table_of_contents_is_dropped_and_tiff_pictures_become_png(tmp_pa
     assert "generated tables of contents (1)" in essay.report.render()
     assert "![A scanned map](images/toc/image-1.png)" in essay.text
     assert essay.images["image-1.png"].startswith(b"\x89PNG")
+
+
+def test_a_caption_under_a_picture_becomes_its_caption(tmp_path):
+    m = Manuscript()
+    m.image(picture(tmp_path / "gate.png"), "A five-bar gate")
+    m.para("Figure 1: The gate at \"Long Acre\", 1901", style="Caption")
+    m.para("A caption with no picture above stays a paragraph.", style="Caption")
+    essay = build_essay(m.save(tmp_path / "fig.docx"), "fig")
+    assert ('![A five-bar gate](images/fig/image-1.png "Figure 1: The gate at \\"Long Acre\\", '
+            '1901")\n\nA caption with no picture above stays a paragraph.\n') in essay.text

@@ -94,6 +94,16 @@ def _everything(document: Document, folder: Path) -> None:
         holder = Paragraph("")
         holder.append(frame)
         body.append(holder)
+    captioned = Frame.image_frame(document.add_file(str(picture(folder / "p3.png"))),
+                                  size=("2cm", "1.5cm"), anchor_type="as-char")
+    captioned.svg_title = "A hedge"
+    holder = Paragraph("")
+    holder.append(Element.from_tag(
+        '<draw:frame draw:name="Figure" text:anchor-type="paragraph" svg:width="3cm">'
+        '<draw:text-box><text:p text:style-name="Illustration">Figure 3: The hedge in May'
+        '</text:p></draw:text-box></draw:frame>'))
+    holder.get_element("//draw:text-box/text:p").insert(captioned, position=0)
+    body.append(holder)
     box = Paragraph("Before the box. ")
     box.append(Element.from_tag(
         '<draw:frame draw:name="Box" text:anchor-type="as-char" svg:width="3cm">'
@@ -135,6 +145,7 @@ def test_lists_tables_links_and_images(essay):
     assert "See [the guide](https://example.org/rambles)" in text
     assert "![A stile in the hedge](images/rambling/image-1.png)" in text
     assert "![](images/rambling/image-2.png)" in text
+    assert '![A hedge](images/rambling/image-3.png "Figure 3: The hedge in May")' in text
     assert essay.images["image-1.png"].startswith(b"\x89PNG")
     assert any("image 2 (images/rambling/image-2.png) has no alt text" in w
                for w in essay.report.warnings)
@@ -145,7 +156,7 @@ def test_comments_apart_and_the_report(essay):
     assert "Is this right?" in essay.comments_text and "**Ed Itor**" in essay.comments_text
     assert "on “It was early and bright in London, mc2 to the end. More.”" in essay.comments_text
     report = essay.report.render()
-    assert "not imported: text box (“Boxed words”) at paragraph 25 (“Before the box.”)" in report
+    assert "not imported: text box (“Boxed words”) at paragraph 26 (“Before the box.”)" in report
     assert "Boxed words" not in essay.text
     assert "direct formatting: fonts, sizes, colours, underlining (runs) (1)" in report
 

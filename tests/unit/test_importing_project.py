@@ -79,7 +79,7 @@ def test_import_writes_the_essay_images_comments_and_lists_it_in_contents(book, 
 
 
 def test_an_existing_essay_is_never_overwritten_without_force(book, tmp_path):
-    source = contribution(tmp_path / "in", "gates", "On Gates")
+    source = contribution(tmp_path / "in", "gates", "On Gates", comment=True)
     assert run("import", source, "--project", book).exit_code == 0
     essay = book / "manuscripts" / "gates.md"
     essay.write_text(essay.read_text() + "\nAn editor's change.\n")
@@ -93,6 +93,9 @@ def test_an_existing_essay_is_never_overwritten_without_force(book, tmp_path):
     assert result.exit_code == 0, result.output
     assert "An editor's change." not in essay.read_text()
     assert (book / "bookify.toml").read_text().count('"gates.md"') == 1
+    source = contribution(tmp_path / "again", "gates", "On Gates")  # its comments resolved
+    assert run("import", source, "--project", book, "--force").exit_code == 0
+    assert not (book / "manuscripts" / "gates.comments.md").exists()
 
 
 def test_a_bad_file_in_a_folder_stops_the_import_and_changes_nothing(book, tmp_path):

@@ -59,6 +59,7 @@ def _style_map(languages: set[str]) -> str:
     rules = [
         "p[style-name='Title'] => p.title:fresh",
         "p[style-name='Subtitle'] => p.subtitle:fresh",
+        "p[style-name='Caption'] => p.caption:fresh",
         "p[style-name='Author'] => p.author:fresh",
         "p[style-name='Byline'] => p.author:fresh",
         *(f"p[style-name='{name}'] => blockquote > p:fresh" for name in QUOTE_STYLES),

@@ -17,6 +17,7 @@ from .report import ImportReport
 #: What document properties say when nobody typed an author: not a name to print.
 PLACEHOLDER_AUTHORS = {"python-docx", "microsoft office user", "windows user", "user", "admin",
                        "administrator", "unknown", "author"}
+LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*")
 #: What document properties say when nobody typed a title.
 PLACEHOLDER_TITLE = re.compile(r"^(microsoft word - .*|untitled.*|document\d*|doc\d*)$", re.I)
 
@@ -83,8 +84,8 @@ def build_essay(path: Path, essay_id: str, *, accept_changes: bool = False,
             if origin:
                 report.provenance.append(origin)
             break
-    if document.language and book_language and primary(document.language) != primary(
-            book_language):
+    if (document.language and book_language and LANGUAGE_TAG.fullmatch(document.language)
+            and primary(document.language) != primary(book_language)):
         meta["lang"] = document.language
 
     front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000)

@@ -21,6 +21,7 @@ SCENE_BREAK = re.compile(r"^[\s\u00a0]*(?:(?:[*\u2217\u2731\u2042]\s*){1,5}|#|~|
 _NOTE_CALL = re.compile(r"^#(footnote|endnote)-(\d+)$")
 _NOTE_BODY = re.compile(r"^(footnote|endnote)-(\d+)$")
 _SPACES = re.compile(r"[ \t\r\n]+")
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*")
 _LINE_START = re.compile(r"^(\s*)([#>+=|]|-(?=\s|$)|\d+(?=[.)]\s)|\*(?=\s))", re.MULTILINE)
 
 
@@ -74,7 +75,9 @@ class _Writer:
             return "\n" if verse else "  \n"
         if tag == "img":
             alt = (element.get("alt") or "").replace("]", "\\]").replace("[", "\\[")
-            return f"![{_SPACES.sub(' ', alt).strip()}]({element.get('src')})"
+            title = _SPACES.sub(" ", element.get("title") or "").strip().replace('"', '\\"')
+            title = f' "{title}"' if title else ""
+            return f"![{_SPACES.sub(' ', alt).strip()}]({element.get('src')}{title})"
         if tag == "a":
             return self.link(element, verse)
         content = self.inline(element, verse)
@@ -90,7 +93,7 @@ class _Writer:
         if tag in ("s", "del", "strike"):
             return _wrap(content, "<s>", "</s>")
         if tag == "span":
-            if element.get("lang"):
+            if element.get("lang") and _LANGUAGE_TAG.fullmatch(element.get("lang")):
                 lang = element.get("lang")
                 inner = content.strip()
                 if re.fullmatch(r"\*[^*].*[^*]\*|\*[^*]\*", inner) and "*" not in inner[1:-1]:
@@ -142,7 +145,9 @@ class _Writer:
             return "***"
         verse = "verse" in classes(element) or element.find(".//br") is not None
         lang = element.get("lang") or self.sole_language(element)
-        if lang and not element.get("lang"):
+        if lang and not _LANGUAGE_TAG.fullmatch(lang):
+            lang = None
+        elif lang and not element.get("lang"):
             span = next(c for c in element if c.tag == "span")
             _unwrap(span)
         text = self.inline(element, verse)
@@ -395,6 +400,21 @@ def _merge_verse(root: etree._Element) -> None:
                 previous = None
 
 
+def _attach_captions(root: etree._Element) -> None:
+    """A Caption-styled paragraph right after a picture becomes the picture's caption (its
+    title, which bookify sets as the figure's caption)."""
+    for caption in root.xpath('.//p[contains(concat(" ", @class, " "), " caption ")]'):
+        previous = caption.getprevious()
+        images = previous.findall(".//img") if previous is not None else []
+        if (previous is not None and previous.tag == "p" and len(images) == 1
+                and not plain_text(previous) and plain_text(caption)
+                and not images[0].get("title")):
+            images[0].set("title", plain_text(caption))
+            caption.getparent().remove(caption)
+        else:
+            caption.attrib.pop("class")
+
+
 def to_markdown(fragment: str) -> MarkdownEssay:
     """Convert the readers' HTML to Markdown: front-matter fields from the title, subtitle and
     author paragraphs, headings shifted so the essay's top section level is `##`, notes last."""
@@ -422,6 +442,7 @@ def to_markdown(fragment: str) -> MarkdownEssay:
     for heading in list(root.iter("h1", "h2", "h3", "h4", "h5", "h6")):
         heading.tag = f"h{min(6, max(2, int(heading.tag[1]) + shift))}"
     _merge_verse(root)
+    _attach_captions(root)
     writer = _Writer(note_bodies)
     blocks = writer.blocks(list(root), top=True)
     body = "\n\n".join(b for b in blocks if b)

@@ -530,7 +530,16 @@ class _Walker:
 
     def frame(self, frame: etree._Element, out: etree._Element) -> None:
         image = frame.find(q("draw:image"))
-        if frame.find(q("draw:text-box")) is not None:
+        box = frame.find(q("draw:text-box"))
+        inner = box.find(f".//{q('draw:frame')}[{q('draw:image')}]") if box is not None else None
+        if inner is not None:
+            # LibreOffice's captioned picture: the picture, and its caption around it.
+            caption = " ".join(" ".join(_plain(p).split()) for p in box.iter(q("text:p"))).strip()
+            self.frame(inner, out)
+            if len(out) and out[-1].tag == "img" and caption:
+                out[-1].set("title", caption)
+            return
+        if box is not None:
             text = snippet(" ".join(_plain(p) for p in frame.iter(q("text:p"))))
             self.report.unsupported.append(
                 (f"text box (“{text}”)" if text else "text box", self.where()))

@@ -135,11 +135,13 @@ def write_essays(manuscripts: Path, essays: list[ImportedEssay]) -> None:
         with atomic_output(target) as temporary:
             temporary.write_text(essay.text, encoding="utf-8")
         essay.report.target = target
+        comments = manuscripts / f"{essay.essay_id}.comments.md"
         if essay.comments_text:
-            comments = manuscripts / f"{essay.essay_id}.comments.md"
             with atomic_output(comments) as temporary:
                 temporary.write_text(essay.comments_text, encoding="utf-8")
             essay.report.comments_file = comments
+        else:  # replaced with --force: the old comments were on the old text
+            comments.unlink(missing_ok=True)
 
 
 def add_to_contents(config_path: Path, names: list[str]) -> list[str]:
