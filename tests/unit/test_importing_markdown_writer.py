@@ -38,3 +38,15 @@ def test_nested_lists_and_multi_paragraph_notes():
         '<a href="#footnote-ref-7">↑</a></p></li></ol>')
     assert result.body == ("- one\n    - inner\n- two\n\nText.[^1]\n\n"
                            "[^1]: First.\n\n    Second.\n")
+
+
+def test_list_items_of_several_paragraphs_keep_them_all():
+    result = to_markdown("<ol><li><p>First para.</p><p>Second para.</p><p>Third.</p></li>"
+                         "<li>- dash</li></ol>")
+    assert result.body == "1. First para.  \nSecond para.  \nThird.\n2. \\- dash\n"
+
+
+def test_a_paragraph_wholly_in_another_language_is_marked_as_a_paragraph():
+    result = to_markdown('<p><span lang="de-DE">Das <em>ist</em> gut.</span> </p>'
+                         '<p><span lang="bad tag!">Text</span></p>')
+    assert result.body == 'Das *ist* gut.\n{: lang="de-DE" }\n\nText\n'

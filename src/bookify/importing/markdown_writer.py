@@ -254,29 +254,24 @@ class _Writer:
         return [text] if text else []
 
     def list(self, element: etree._Element) -> str:
+        """A list, its items' paragraphs joined by line breaks, nested blocks indented."""
         lines = []
         for number, item in enumerate((c for c in element if c.tag == "li"), start=1):
             marker = f"{number}." if element.tag == "ol" else "-"
-            inline_parts, nested = [], []
-            for child in item:
-                if child.tag in ("ul", "ol", "blockquote", "table"):
-                    nested.append(child)
-            clone = etree.Element("li")
-            clone.text = item.text
-            for child in item:
+            children = list(item)
+            nested = [c for c in children if c.tag in ("ul", "ol", "blockquote", "table")]
+            content = etree.Element("li")
+            content.text = item.text
+            for child in children:
                 if child in nested:
                     continue
                 if child.tag == "p":
-                    if len(clone) or (clone.text or "").strip():
-                        clone.append(etree.Element("br"))
-                    copy = etree.SubElement(clone, "span")
-                    copy.text = child.text
-                    for grandchild in child:
-                        copy.append(grandchild)
-                else:
-                    clone.append(child)
-            inline_parts.append(self.inline(clone).strip())
-            lines.append(f"{marker} {' '.join(inline_parts)}".rstrip())
+                    if len(content) or (content.text or "").strip():
+                        content.append(etree.Element("br"))
+                    child.tag = "span"
+                    child.tail = None
+                content.append(child)
+            lines.append(f"{marker} {_escape_line_start(self.inline(content).strip())}".rstrip())
             for child in nested:
                 for block in self.block(child):
                     if block:
@@ -348,24 +343,25 @@ def _escape_line_start(line: str) -> str:
 
 
 def _unwrap(element: etree._Element) -> None:
+    """Put an element's content in its place (its text, children and tail, in order)."""
     parent = element.getparent()
     index = parent.index(element)
     previous = element.getprevious()
-    text = element.text or ""
-    if previous is None:
-        parent.text = (parent.text or "") + text
-    else:
-        previous.tail = (previous.tail or "") + text
-    for offset, child in enumerate(list(element)):
+
+    def add_before(text: str) -> None:
+        if previous is None:
+            parent.text = (parent.text or "") + text
+        else:
+            previous.tail = (previous.tail or "") + text
+
+    add_before(element.text or "")
+    children = list(element)
+    for offset, child in enumerate(children):
         parent.insert(index + offset, child)
-    last = parent[index + len(element) - 1] if len(element) else None
-    tail = element.tail or ""
-    if last is not None and last is not element:
-        last.tail = (last.tail or "") + tail
-    elif previous is None:
-        parent.text = (parent.text or "") + tail
+    if children:
+        children[-1].tail = (children[-1].tail or "") + (element.tail or "")
     else:
-        previous.tail = (previous.tail or "") + tail
+        add_before(element.tail or "")
     parent.remove(element)
 
 
