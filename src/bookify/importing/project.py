@@ -21,6 +21,8 @@ from .essay import ImportedEssay, build_essay
 from .report import ImportReport
 
 SUFFIXES = (".docx", ".odt")
+#: The language `bookify new` gives a book: essays mostly in another one get `lang:`.
+NEW_BOOK_LANGUAGE = "en"
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,7 +204,7 @@ def new_project_from(folder: Path, title: str | None, sources: Path,
     if not sources.is_dir():
         raise ManuscriptError("not a folder", Location(sources),
                               "pass the folder holding the contributors' .docx or .odt files")
-    essays = read_imports([sources], options, None)
+    essays = read_imports([sources], options, NEW_BOOK_LANGUAGE)
     written = new_project(folder, title, essays=[f"{e.essay_id}.md" for e in essays])
     write_essays(folder / "manuscripts", essays)
     for essay in essays:
