@@ -278,3 +278,13 @@ def test_a_caption_under_a_picture_becomes_its_caption(tmp_path):
     essay = build_essay(m.save(tmp_path / "fig.docx"), "fig")
     assert ('![A five-bar gate](images/fig/image-1.png "Figure 1: The gate at \\"Long Acre\\", '
             '1901")\n\nA caption with no picture above stays a paragraph.\n') in essay.text
+
+
+def test_indentation_is_no_quotation_when_most_of_the_text_is_indented(tmp_path):
+    m = Manuscript()
+    for number in range(3):
+        m.para(f"Paragraph {number}, indented like all the others.", indent_cm=1.5)
+    m.para("One flush paragraph.")
+    essay = build_essay(m.save(tmp_path / "indented.docx"), "indented")
+    assert ">" not in essay.text
+    assert "Paragraph 0, indented like all the others.\n\nParagraph 1" in essay.text

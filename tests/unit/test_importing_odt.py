@@ -204,3 +204,16 @@ def test_not_an_odt_and_encrypted_files_are_refused(tmp_path):
                          '</manifest:file-entry></manifest:manifest>')
     with pytest.raises(ManuscriptError, match="encrypted"):
         build_essay(locked, "locked")
+
+
+def test_indentation_is_no_quotation_when_most_of_the_text_is_indented(tmp_path):
+    def build(document: Document) -> None:
+        indent = Style("paragraph", name="Pindent")
+        indent.set_properties(area="paragraph", **{"fo:margin-left": "2cm"})
+        document.insert_style(indent, automatic=True)
+        for number in range(3):
+            document.body.append(Paragraph(f"Indented {number}.", style="Pindent"))
+        document.body.append(Paragraph("Flush."))
+
+    essay = build_essay(_odt(tmp_path, build=build), "x")
+    assert ">" not in essay.text and "Indented 0.\n\nIndented 1." in essay.text

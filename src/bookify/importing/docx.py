@@ -192,7 +192,8 @@ def read_docx(path: Path, essay_id: str, accept_changes: bool) -> ReadDocument:
     rewritten.seek(0)
 
     images: dict[str, bytes] = {}
-    fragment = _convert(path, rewritten, essay_id, languages, images, report)
+    quotes_by_indent = not _mostly_indented(trees["the text"])
+    fragment = _convert(path, rewritten, essay_id, languages, images, report, quotes_by_indent)
     title, author = _core_properties(package, path)
     return ReadDocument(html=fragment, report=report, title=title, author=author,
                         language=language, images=images, comments=comments)
@@ -379,8 +380,23 @@ _IMAGE_TYPES = {"image/png": "png", "image/jpeg": "jpg", "image/jpg": "jpg", "im
 _CONVERTED_TYPES = {"image/tiff", "image/bmp", "image/x-bmp"}
 
 
+def _mostly_indented(document: etree._Element) -> bool:
+    """Whether most paragraphs with text are indented as far as a quotation: then the
+    indentation is the document's layout, not a mark of quotations."""
+    indented = total = 0
+    for paragraph in document.iter(f"{{{W}}}p"):
+        if not _text(paragraph).strip():
+            continue
+        total += 1
+        indent = paragraph.find(f"{{{W}}}pPr/{{{W}}}ind")
+        if indent is not None and max(_twips(indent.get(f"{{{W}}}left")),
+                                      _twips(indent.get(f"{{{W}}}start"))) >= QUOTE_INDENT:
+            indented += 1
+    return total > 0 and indented * 2 > total
+
+
 def _convert(path: Path, package: io.BytesIO, essay_id: str, languages: set[str],
-             images: dict[str, bytes], report: ImportReport) -> str:
+             images: dict[str, bytes], report: ImportReport, quotes_by_indent: bool) -> str:
     import mammoth
     import mammoth.transforms
 
@@ -389,7 +405,7 @@ def _convert(path: Path, package: io.BytesIO, essay_id: str, languages: set[str]
     def quote_by_indent(paragraph):
         indent = paragraph.indent
         start = _twips(indent.start) if indent is not None else 0
-        if (paragraph.numbering is None and start >= QUOTE_INDENT
+        if (quotes_by_indent and paragraph.numbering is None and start >= QUOTE_INDENT
                 and (paragraph.style_name is None or paragraph.style_name in ("Normal",
                                                                               "Body Text"))):
             return paragraph.copy(style_id="BookifyIndentedQuote", style_name=INDENTED_QUOTE)

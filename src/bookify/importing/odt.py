@@ -226,12 +226,23 @@ def read_odt(path: Path, essay_id: str, accept_changes: bool) -> ReadDocument:
         for e in manifest.iter(q("manifest:file-entry"))}
     walker = _Walker(package, styles, media, essay_id, report)
     walker.language = _main_language(text_body, styles)
+    walker.quotes_by_indent = not _mostly_indented(text_body, styles)
     root = walker.run(text_body)
     fragment = "".join(etree.tostring(child, encoding="unicode", method="html")
                        for child in root)
     return ReadDocument(html=fragment, report=report, title=title, author=author,
                         language=walker.language, images=walker.images,
                         comments=walker.comments)
+
+
+def _mostly_indented(body: etree._Element, styles: _Styles) -> bool:
+    """Whether most paragraphs with text are indented as far as a quotation (then that is the
+    document's layout, not a mark of quotations)."""
+    paragraphs = [p for p in body.iter(q("text:p")) if _plain(p).strip()]
+    indented = sum(1 for p in paragraphs if _length_cm(styles.properties(
+        "paragraph", p.get(q("text:style-name")), "paragraph").get(q("fo:margin-left")))
+        >= QUOTE_INDENT_CM)
+    return bool(paragraphs) and indented * 2 > len(paragraphs)
 
 
 def _main_language(body: etree._Element, styles: _Styles) -> str | None:
@@ -307,6 +318,8 @@ class _Walker:
         self.essay_id = essay_id
         self.report = report
         self.language: str | None = None
+        #: Whether a paragraph indented like a quotation is one (not when most paragraphs are).
+        self.quotes_by_indent = True
         self.images: dict[str, bytes] = {}
         self.comments: list[Comment] = []
         self.notes: list[etree._Element] = []
@@ -363,7 +376,7 @@ class _Walker:
         else:
             paragraph_props = self.styles.properties("paragraph", style, "paragraph")
             indented = (_length_cm(paragraph_props.get(q("fo:margin-left"))) >= QUOTE_INDENT_CM
-                        and not in_list)
+                        and not in_list and self.quotes_by_indent)
             if lowered in QUOTE_STYLES or indented:
                 quote = out[-1] if len(out) and out[-1].tag == "blockquote" else (
                     etree.SubElement(out, "blockquote"))
