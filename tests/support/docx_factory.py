@@ -4,7 +4,6 @@ equations and language marks."""
 
 from __future__ import annotations
 
-import copy
 from pathlib import Path
 
 import docx
@@ -74,7 +73,6 @@ class Manuscript:
             kind = "footnote" if props.get("footnote") else "endnote"
             self.notes[kind].append(text)
             number = len(self.notes[kind])
-            reference = "FootnoteReference" if kind == "footnote" else "EndnoteReference"
             paragraph._p.append(parse_xml(
                 f'<w:r {NSDECL}><w:rPr><w:vertAlign w:val="superscript"/></w:rPr>'
                 f'<w:{kind}Reference w:id="{number}"/></w:r>'))

@@ -173,7 +173,10 @@ def read_docx(path: Path, essay_id: str, accept_changes: bool) -> ReadDocument:
     for label, tree in trees.items():
         if tree is None:
             continue
-        paragraphs = {p: n for n, p in enumerate(tree.iter(f"{{{W}}}p"), start=1)}
+        # Numbered as a reader counts them: a text box's paragraphs are not the text's.
+        paragraphs = {p: n for n, p in enumerate(
+            (p for p in tree.iter(f"{{{W}}}p") if not any(
+                a.tag == f"{{{W}}}txbxContent" for a in p.iterancestors())), start=1)}
         _remove_unsupported(tree, paragraphs, label, report)
         _count_noise(tree, report)
         languages |= _mark_languages(tree, language)
