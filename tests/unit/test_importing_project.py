@@ -197,3 +197,17 @@ def test_the_command_line_stays_light():
             "'bookify.importing.docx'} & set(sys.modules); print(sorted(heavy))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_an_essay_id_already_taken_by_another_file_is_refused(book, tmp_path):
+    (book / "manuscripts" / "03-gates.md").write_text("---\ntitle: Gates\n---\n\nText.\n")
+    before = snapshot(book)
+    result = run("import", contribution(tmp_path / "in", "gates", "On Gates"), "--project", book,
+                 "--force")
+    assert result.exit_code == 1
+    assert ("gates.docx would become gates.md, but 03-gates.md already has the essay id 'gates'"
+            in result.output)
+    assert "--as ID" in result.output
+    assert snapshot(book) == before
+    assert run("import", tmp_path / "in" / "gates.docx", "--project", book, "--as",
+               "more-gates").exit_code == 0

@@ -110,6 +110,21 @@ def targets(manuscripts: Path, essay: ImportedEssay) -> list[Path]:
 
 
 def check_overwrites(manuscripts: Path, essays: list[ImportedEssay], force: bool) -> None:
+    """Refuse to replace an existing essay without `force`, and always refuse an essay that
+    would take the id of another file (the book could not tell them apart)."""
+    from ..assemble import COMMENTS_SUFFIX, MARKDOWN_SUFFIXES, essay_id_for
+
+    existing_ids = {essay_id_for(p): p for p in sorted(manuscripts.rglob("*"))
+                    if p.suffix.lower() in MARKDOWN_SUFFIXES
+                    and not p.name.endswith(COMMENTS_SUFFIX)} if manuscripts.is_dir() else {}
+    for essay in essays:
+        target = manuscripts / f"{essay.essay_id}.md"
+        other = existing_ids.get(essay_id_for(target))
+        if other is not None and other != target:
+            raise BookifyError(
+                f"{essay.source.name} would become {target.name}, but {other.name} already has "
+                f"the essay id '{essay_id_for(target)}'", Location(other),
+                "import it under another name with --as ID")
     if force:
         return
     existing = [path for essay in essays for path in targets(manuscripts, essay)
