@@ -144,6 +144,18 @@ class Manuscript:
             '<m:oMath xmlns:m="http://schemas.openxmlformats.org/officeDocument/2006/math">'
             '<m:r><m:t>a+b</m:t></m:r></m:oMath>'))
 
+    def chart(self) -> None:
+        """An inline chart as Word writes one (its data part left out: the import never reads
+        it)."""
+        paragraph = self.document.add_paragraph("Miles walked by year: ")
+        paragraph._p.append(parse_xml(
+            f'<w:r {NSDECL} xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/'
+            f'wordprocessingDrawing" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/'
+            f'main"><w:drawing><wp:inline><wp:extent cx="100" cy="100"/>'
+            f'<wp:docPr id="77" name="Chart 1"/><a:graphic><a:graphicData uri="http://schemas.'
+            f'openxmlformats.org/drawingml/2006/chart"/></a:graphic></wp:inline></w:drawing>'
+            f'</w:r>'))
+
     def save(self, path: Path) -> Path:
         for kind, texts in self.notes.items():
             if texts:

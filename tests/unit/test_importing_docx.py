@@ -65,6 +65,7 @@ def essay(tmp_path_factory):
     m.para("Literal *stars* and _underscores_ and [brackets].")
     m.text_box("A pull quote in a box")
     m.equation()
+    m.chart()
     path = m.save(folder / "on-walking.docx")
     return build_essay(path, "on-walking", book_language="en")
 
@@ -166,6 +167,7 @@ def test_report_lists_what_was_dropped_and_not_imported(essay):
     assert "unknown styles, set as plain text: paragraph style 'Fancy Custom' (1×)" in report
     assert "not imported: text box (“A pull quote in a box”) at paragraph" in report
     assert "not imported: equation at paragraph" in report
+    assert "not imported: chart at paragraph" in report and "(“Miles walked by year:”)" in report
     assert "direct formatting: fonts, sizes, colours, underlining (runs) (1)" in report
     assert "empty paragraphs used for spacing" in report
     assert "A pull quote in a box" not in essay.text and "a+b" not in essay.text

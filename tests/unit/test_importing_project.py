@@ -70,6 +70,7 @@ def test_import_writes_the_essay_images_comments_and_lists_it_in_contents(book, 
     assert "comments: 1, kept apart from the text → manuscripts/smith-on-gates.comments.md" in (
         result.output)
     assert "added to contents in bookify.toml" in result.output
+    assert "  kept: 1 image" in result.output
 
     built = run("build", "--project", book, "--format", "html")
     assert built.exit_code == 0, built.output
