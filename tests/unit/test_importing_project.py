@@ -212,3 +212,27 @@ def test_an_essay_id_already_taken_by_another_file_is_refused(book, tmp_path):
     assert snapshot(book) == before
     assert run("import", tmp_path / "in" / "gates.docx", "--project", book, "--as",
                "more-gates").exit_code == 0
+
+
+def test_a_large_folder_is_read_in_worker_processes_with_the_same_errors(book, tmp_path,
+                                                                       monkeypatch):
+    import bookify.importing.project as importing
+
+    monkeypatch.setattr(importing.os, "cpu_count", lambda: 2)
+    folder = tmp_path / "in"
+    for number in range(importing.MIN_FILES_FOR_PROCESSES):
+        contribution(folder, f"{number:02d}-essay", f"Essay {number}", comment=True)
+    (folder / "99-locked.docx").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+                                            + "EncryptedPackage".encode("utf-16-le"))
+    before = snapshot(book)
+    result = run("import", folder, "--project", book)
+    assert result.exit_code == 3
+    assert "99-locked.docx: the document is encrypted (password-protected)" in result.output
+    assert snapshot(book) == before
+    (folder / "99-locked.docx").unlink()
+    result = run("import", folder, "--project", book)
+    assert result.exit_code == 0, result.output
+    for number in range(importing.MIN_FILES_FOR_PROCESSES):
+        text = (book / "manuscripts" / f"{number:02d}-essay.md").read_text()
+        assert text.startswith(f"---\ntitle: Essay {number}\n")
+        assert (book / "manuscripts" / f"{number:02d}-essay.comments.md").is_file()

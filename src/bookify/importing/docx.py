@@ -308,6 +308,8 @@ def _remove_unsupported(tree: etree._Element, paragraphs: dict, part: str,
             drop(graphic, "SmartArt diagram")
     for obj in tree.xpath(".//w:object", namespaces=NS):
         drop(obj, "embedded object")
+    for chunk in tree.xpath(".//w:altChunk", namespaces=NS):
+        drop(chunk, "embedded document (an imported HTML or RTF chunk)")
     for contents in tree.xpath(".//w:sdt[w:sdtPr/w:docPartObj/w:docPartGallery"
                                "[starts-with(@w:val, 'Table of Contents')]]", namespaces=NS):
         report.dropped["generated tables of contents"] += 1
