@@ -290,3 +290,20 @@ def test_indentation_is_no_quotation_when_most_of_the_text_is_indented(tmp_path)
     essay = build_essay(m.save(tmp_path / "indented.docx"), "indented")
     assert ">" not in essay.text
     assert "Paragraph 0, indented like all the others.\n\nParagraph 1" in essay.text
+
+
+def test_an_embedded_document_between_paragraphs_is_reported_after_the_one_before(tmp_path):
+    from docx.oxml import parse_xml
+
+    from tests.support.docx_factory import NSDECL
+
+    m = Manuscript()
+    m.para("The text before.")
+    body = m.document.element.body
+    body.insert(len(body) - 1, parse_xml(  # before the section properties, which end a body
+        f'<w:altChunk {NSDECL} xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/'
+        f'relationships" r:id="rIdChunk"/>'))
+    m.para("The text after.")
+    essay = build_essay(m.save(tmp_path / "chunk.docx"), "chunk")
+    assert ("not imported: embedded document (an imported HTML or RTF chunk) at after "
+            "paragraph 1 (“The text before.”)") in essay.report.render()

@@ -143,8 +143,10 @@ def _where(element: etree._Element, paragraphs: dict[etree._Element, int], part:
     node = element
     while node is not None and node not in paragraphs:
         node = node.getparent()
-    if node is None:
-        return part
+    if node is None:  # between paragraphs: say which one it follows
+        before = next((p for p in element.itersiblings(preceding=True) if p in paragraphs),
+                      None)
+        return f"after {_where(before, paragraphs, part)}" if before is not None else part
     text = "".join(t.text or "" for t in node.iter(f"{{{W}}}t")
                    if not any(a.tag == f"{{{W}}}txbxContent" for a in t.iterancestors()))
     label = f"paragraph {paragraphs[node]}"
