@@ -305,5 +305,5 @@ def test_an_embedded_document_between_paragraphs_is_reported_after_the_one_befor
         f'relationships" r:id="rIdChunk"/>'))
     m.para("The text after.")
     essay = build_essay(m.save(tmp_path / "chunk.docx"), "chunk")
-    assert ("not imported: embedded document (an imported HTML or RTF chunk) at after "
+    assert ("not imported: embedded document (an imported HTML or RTF chunk) after "
             "paragraph 1 (“The text before.”)") in essay.report.render()

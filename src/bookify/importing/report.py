@@ -61,7 +61,8 @@ class ImportReport:
         for message in self.warnings:
             lines.append(f"  warning: {message}")
         for kind, where in self.unsupported:
-            lines.append(f"  not imported: {kind} at {where}")
+            joint = " " if where.startswith("after ") else " at "
+            lines.append(f"  not imported: {kind}{joint}{where}")
         if self.unknown_styles:
             styles = ", ".join(f"{name} ({count}×)" for name, count in
                                sorted(self.unknown_styles.items()))
