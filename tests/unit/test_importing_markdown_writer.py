@@ -50,3 +50,11 @@ def test_a_paragraph_wholly_in_another_language_is_marked_as_a_paragraph():
     result = to_markdown('<p><span lang="de-DE">Das <em>ist</em> gut.</span> </p>'
                          '<p><span lang="bad tag!">Text</span></p>')
     assert result.body == 'Das *ist* gut.\n{: lang="de-DE" }\n\nText\n'
+
+
+def test_only_the_first_title_subtitle_and_author_go_to_the_front_matter():
+    result = to_markdown('<p class="title">On Gates</p><p class="author">Ann Smith</p>'
+                         '<p>Text.</p><p class="title">A Poem Within</p><p>Its lines.</p>'
+                         '<p class="author">Ann Smith, 1901</p>')
+    assert (result.title, result.author) == ("On Gates", "Ann Smith")
+    assert result.body == "Text.\n\n## A Poem Within\n\nIts lines.\n\nAnn Smith, 1901\n"

@@ -422,11 +422,16 @@ def to_markdown(fragment: str) -> MarkdownEssay:
             note_bodies[f"{match.group(1)}-{match.group(2)}"] = item
     found: dict[str, str] = {}
     for role in ("title", "subtitle", "author"):
-        for paragraph in root.xpath(f'./p[contains(concat(" ", @class, " "), " {role} ")]'):
+        for paragraph in root.xpath(f'.//p[contains(concat(" ", @class, " "), " {role} ")]'):
             text = plain_text(paragraph)
-            if text and role not in found:
+            if not text:
+                paragraph.getparent().remove(paragraph)
+            elif role not in found and paragraph.getparent() is root:
                 found[role] = text
-            root.remove(paragraph)
+                root.remove(paragraph)
+            else:  # a second Title further on is a heading; anything else stays text
+                paragraph.tag = "h1" if role == "title" else "p"
+                paragraph.attrib.pop("class")
     if "title" not in found:
         first = next((c for c in root if isinstance(c.tag, str) and
                       (plain_text(c) or c.find(".//img") is not None)), None)
