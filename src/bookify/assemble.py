@@ -20,6 +20,8 @@ from .model import BackMatter, Book, Essay, Part
 from .project import Project, key_line
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
+#: Reviewers' comments `bookify import` keeps beside an essay: never part of the book.
+COMMENTS_SUFFIX = ".comments.md"
 
 
 def slugify(text: str) -> str:
@@ -60,7 +62,8 @@ def assemble_book(project: Project, diagnostics: Diagnostics) -> Book:
             hint="put the essays, one Markdown file each, in manuscripts/",
         )
     available = sorted(
-        (p for p in folder.rglob("*") if p.suffix.lower() in MARKDOWN_SUFFIXES and p.is_file()),
+        (p for p in folder.rglob("*") if p.suffix.lower() in MARKDOWN_SUFFIXES and p.is_file()
+         and not p.name.endswith(COMMENTS_SUFFIX)),
         key=lambda p: p.relative_to(folder).as_posix(),
     )
     ids: dict[str, Path] = {}

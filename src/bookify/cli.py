@@ -8,6 +8,7 @@ the build pipeline (WeasyPrint, ebooklib, fontTools, Pillow), the configuration 
 from __future__ import annotations
 
 import contextlib
+import re
 import sys
 import traceback
 from collections.abc import Iterator
@@ -155,24 +156,92 @@ def preview_command(project_dir: Path, port: int | None, open_browser: bool, qui
         sys.exit(error.exit_code)
 
 
+def _essay_id(ctx: click.Context, param: click.Parameter, value: str | None):
+    if value is not None and not re.fullmatch(r"[a-z][a-z0-9-]*", value):
+        raise click.BadParameter("an essay id is lower-case letters, digits and hyphens, "
+                                 "starting with a letter (e.g. on-walking)")
+    return value
+
+
+def _accept_changes_option(command):
+    return click.option(
+        "--accept-changes", is_flag=True,
+        help="Import documents with tracked changes as if every change were accepted.",
+    )(command)
+
+
 @main.command("new")
 @click.argument("folder", type=click.Path(path_type=Path))
 @click.option("--title", help="The book's title (default: from the folder name).")
-def new_command(folder: Path, title: str | None) -> None:
-    """Start a book project in FOLDER, with example essays.
+@click.option("--from", "sources", type=click.Path(path_type=Path), metavar="FOLDER",
+              help="Import the .docx and .odt files in FOLDER as the essays (no examples).")
+@_accept_changes_option
+def new_command(folder: Path, title: str | None, sources: Path | None,
+                accept_changes: bool) -> None:
+    """Start a book project in FOLDER, with example essays (or the documents of --from).
 
-    Example: bookify new my-anthology --title "The Idle Hours"
+    Example: bookify new my-anthology --title "The Idle Hours" --from contributions/
     """
     from .console import print_error
-    from .scaffold import new_project
 
     try:
-        written = new_project(folder, title)
+        if sources is None:
+            from .scaffold import new_project
+
+            written, reports = new_project(folder, title), []
+        else:
+            from .importing.project import ImportOptions, new_project_from
+
+            written, reports = new_project_from(folder, title, sources,
+                                                ImportOptions(accept_changes=accept_changes))
     except BookifyError as error:
         print_error(error)
         sys.exit(error.exit_code)
-    click.echo(f"Created {folder}/ with {len(written)} files. Next:")
+    for report in reports:
+        click.echo(report.render(folder.resolve()))
+    imported = f" and {len(reports)} imported essays" if reports else ""
+    click.echo(f"Created {folder}/ with {len(written)} files{imported}. Next:")
     click.echo(f"  cd {folder} && bookify build")
+
+
+@main.command("import")
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--project", "project_dir", type=click.Path(path_type=Path), default=".",
+              show_default=True, help="The book project's folder (holding bookify.toml).")
+@click.option("--as", "essay_id", callback=_essay_id, metavar="ID",
+              help="The essay's id and file name, manuscripts/ID.md (one file only).")
+@click.option("--title", help="The essay's title, instead of the document's (one file only).")
+@click.option("--author", metavar="NAME", help="The author, instead of the document's.")
+@click.option("--force", is_flag=True, help="Replace essays that already exist.")
+@_accept_changes_option
+@click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
+@click.option("--debug", is_flag=True, help="Show a traceback for internal errors.")
+def import_command(sources: tuple[Path, ...], project_dir: Path, essay_id: str | None,
+                   title: str | None, author: str | None, force: bool, accept_changes: bool,
+                   quiet: bool, debug: bool) -> None:
+    """Import Word (.docx) and LibreOffice (.odt) files, or folders of them, as essays.
+
+    Each becomes manuscripts/<id>.md (its pictures in manuscripts/images/<id>/, its comments in
+    manuscripts/<id>.comments.md) and is added to contents in bookify.toml.
+
+    Example: bookify import contributions/smith.docx --author "Ann Smith"
+    """
+    from .console import Reporter
+    from .importing.project import ImportOptions, import_into_project
+
+    reporter = Reporter(project_dir.resolve(), quiet)
+    diagnostics = Diagnostics()
+    options = ImportOptions(essay_id=essay_id, title=title, author=author, force=force,
+                            accept_changes=accept_changes)
+    with _reporting(reporter, diagnostics, debug):
+        reports = import_into_project(project_dir, list(sources), options)
+    for report in reports:
+        if quiet:
+            for line in report.render(project_dir.resolve()).splitlines()[1:]:
+                if line.lstrip().startswith(("warning:", "not imported:")):
+                    click.echo(f"{report.source.name}: {line.strip()}", err=True)
+        else:
+            click.echo(report.render(project_dir.resolve()))
 
 
 @contextlib.contextmanager

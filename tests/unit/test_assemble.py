@@ -143,6 +143,18 @@ def test_manuscript_not_listed_gives_a_warning(tmp_path):
     ]
 
 
+def test_comments_kept_by_bookify_import_are_never_essays(tmp_path):
+    """`bookify import` keeps a Word file's comments in `<id>.comments.md` beside the essay."""
+    comments = "# Comments on “A”\n\n1. **Ed**: cut this?\n"
+    for config in ('contents = ["a.md"]\n[book]\ntitle = "X"\n', '[book]\ntitle = "X"\n'):
+        root = write_project(tmp_path / str(len(config)), config,
+                             files={"manuscripts/a.md": essay("A"),
+                                    "manuscripts/a.comments.md": comments})
+        _, book, diagnostics = assembled(root)
+        assert ids(book) == ["a"]
+        assert diagnostics.items == []
+
+
 def test_unlisted_draft_is_not_reported_as_missing_from_contents(tmp_path):
     """BUG: with `contents`, a manuscript that is not listed gets the warning "not in the book …
     hint: add it to contents in bookify.toml, or mark it 'draft: true'" even when it is already
