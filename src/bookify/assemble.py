@@ -143,7 +143,10 @@ def assemble_book(project: Project, diagnostics: Diagnostics) -> Book:
             Location(project.config_path),
             "remove 'draft: true' from at least one essay",
         )
-    meta = config.book
+    # `foreword_by = ["ada"]` may name a contributor by id, as an essay's `author:` does.
+    meta = config.book.model_copy(update={
+        key: [_person_name(roster, r) for r in getattr(config.book, key)]
+        for key in ("foreword_by", "introduction_by")})
     cover = None
     if meta.cover:
         location = Location(project.config_path, key_line(project.root, ("book", "cover")),
@@ -216,8 +219,11 @@ def piece_role(piece: Essay) -> str:
 
 
 def _warn_missing_bios(book: Book, diagnostics: Diagnostics) -> None:
-    """The contributors page needs a bio for everyone who wrote or translated an essay."""
-    names = dict.fromkeys(n for e in book.essays() for n in (*e.authors, *e.translators))
+    """The contributors page needs a bio for everyone who wrote or translated an essay (or the
+    foreword, or another authored piece)."""
+    texts = (*book.front, *book.essays(), *book.back)
+    names = dict.fromkeys([*(n for e in texts for n in (*e.authors, *e.translators)),
+                           *book.meta.foreword_by, *book.meta.introduction_by])
     missing = [n for n in names if not book.person(n).bio]
     if missing:
         source = book.roster.source
@@ -265,11 +271,17 @@ def _line_of(path: Path, needle: str) -> int | None:
     return None
 
 
+def _person_name(roster: Roster, reference: str) -> str:
+    """The name of the contributor `reference` (an id or a name) means, else the reference."""
+    person = roster.resolve(reference)
+    return person.name if person else reference
+
+
 def _essay(manuscript: Manuscript, roster: Roster) -> Essay:
     meta = manuscript.meta
 
     def names(references: tuple[str, ...]) -> tuple[str, ...]:
-        return tuple((roster.resolve(r).name if roster.resolve(r) else r) for r in references)
+        return tuple(_person_name(roster, r) for r in references)
 
     essay_id = _safe_id(slugify(meta.slug)) if meta.slug and slugify(meta.slug) else (
         essay_id_for(manuscript.path))
@@ -284,6 +296,7 @@ def _essay(manuscript: Manuscript, roster: Roster) -> Essay:
         epigraph=meta.epigraph,
         epigraph_source=meta.epigraph_source,
         credit=meta.credit,
+        note=meta.note,
         year=str(meta.year) if meta.year is not None else (
             str(meta.date) if meta.date is not None else None),
         collection=meta.collection,

@@ -134,10 +134,13 @@ def render_book(
 
 
 def _people(rendered: RenderedBook, converter: _Converter) -> tuple[RenderedPerson, ...]:
-    """Every author and translator, sorted by sort name, with their essays in reading order."""
+    """Every author and translator — of the essays, and of the foreword and other authored
+    pieces, and whoever `foreword_by` and `introduction_by` name — sorted by sort name, with
+    their texts in reading order."""
     book = rendered.book
-    essays = list(rendered.essays())
-    names = dict.fromkeys(n for e in essays for n in (*e.essay.authors, *e.essay.translators))
+    essays = list(rendered.texts())
+    names = dict.fromkeys([*(n for e in essays for n in (*e.essay.authors, *e.essay.translators)),
+                           *book.meta.foreword_by, *book.meta.introduction_by])
     people = []
     used: set[str] = set()
     root = converter.project.root.resolve()
@@ -178,6 +181,7 @@ class _Draft:
     epigraph_html: str | None
     epigraph_source_html: str | None
     credit_html: str | None
+    note_html: str | None
     inlines: dict[str, str]
 
     def finish(self) -> RenderedEssay:
@@ -190,6 +194,7 @@ class _Draft:
             epigraph_html=self.epigraph_html,
             epigraph_source_html=self.epigraph_source_html,
             credit_html=self.credit_html,
+            note_html=self.note_html,
             collection_html=self.inlines.get("collection"),
             copyright_html=self.inlines.get("copyright"),
             license_html=self.inlines.get("license"),
@@ -270,6 +275,7 @@ class _Converter:
             epigraph_html=epigraph,
             epigraph_source_html=self.inline(essay.epigraph_source) if essay.epigraph_source else None,
             credit_html=self.inline(essay.credit) if essay.credit else None,
+            note_html=self.inline(essay.note) if essay.note else None,
             inlines={key: self.inline(getattr(essay, key)) for key in
                      ("collection", "copyright", "license", "source_note") if getattr(essay, key)},
         )

@@ -39,6 +39,8 @@ class Essay:
     epigraph: str | None
     epigraph_source: str | None
     credit: str | None
+    #: An editor's headnote: where and when the text was delivered or first printed.
+    note: str | None
     #: Where the text comes from and on what terms (for the credits page).
     year: str | None
     collection: str | None
@@ -156,6 +158,8 @@ class RenderedEssay:
     epigraph_html: str | None
     epigraph_source_html: str | None
     credit_html: str | None
+    #: The headnote (the front matter's `note:`), set under the essay's title, or None.
+    note_html: str | None
     #: The credit details (collection, copyright, licence, source) with smart punctuation.
     collection_html: str | None
     copyright_html: str | None

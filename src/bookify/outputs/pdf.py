@@ -385,7 +385,8 @@ def _book_text(rendered: RenderedBook) -> Iterator[str]:
         yield entry.title_html
     for essay in rendered.texts():
         yield from (essay.title_html, essay.subtitle_html or "", essay.epigraph_html or "",
-                    essay.epigraph_source_html or "", essay.credit_html or "", essay.body_html,
+                    essay.epigraph_source_html or "", essay.credit_html or "", essay.note_html or "",
+                    essay.body_html,
                     essay.notes_html, *essay.essay.authors, *essay.essay.translators)
 
 

@@ -1,0 +1,120 @@
+"""What an anthology's editor checks in the finished book (issue 15): every note printed, each
+essay's headnote, a Credits page that says each thing once, the foreword's author among the
+contributors, and the small typographic points a copy-editor marks.
+
+tests/projects/editorial is built once (both PDF editions and the EPUB); the layout checks read
+WeasyPrint's boxes of the print edition laid out as one document.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.support.pdf import page_texts
+
+from .conftest import PROJECTS, BuiltBook, build_project
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory: pytest.TempPathFactory) -> BuiltBook:
+    return build_project(PROJECTS / "editorial", ["pdf", "epub"],
+                         tmp_path_factory.mktemp("editorial-build"), "editorial")
+
+
+def flat(text: str) -> str:
+    """Text as a reader reads it, across line ends and hyphenation."""
+    return re.sub(r"\s+", " ", re.sub(r"-\n(?=[a-z])", "", text))
+
+
+def epub_text(book: BuiltBook, essay_id: str) -> str:
+    return flat(book.ebook.text(f"{essay_id}.xhtml"))
+
+
+BACK_TITLES = ("Notes", "Contributors", "Credits", "Index of Authors")
+
+
+def back_section(book: BuiltBook, title: str, edition: str = "print") -> str:
+    """The text of a generated back page (from the page headed `title` to the next one), without
+    its title and folios."""
+    pages = page_texts(book.pdf_edition(edition))
+    start = next(i for i, page in enumerate(pages) if page.split("\n", 1)[0] == title
+                 and not page.startswith("Contents"))
+    lines = pages[start].split("\n")[1:]
+    for page in pages[start + 1:]:
+        if page.split("\n", 1)[0] in BACK_TITLES:
+            break
+        lines += page.split("\n")
+    return flat("\n".join(line for line in lines if not re.fullmatch(r"[0-9ivx]+", line)))
+
+
+# ---------------------------------------------------------------------------- notes (item 2)
+
+
+@pytest.mark.parametrize("edition", ["print", "digital"])
+def test_book_endnotes_print_the_forewords_notes_too(book: BuiltBook, edition: str) -> None:
+    text = flat("\n".join(page_texts(book.pdf_edition(edition))))
+    assert "The hall burned down in 1901, foreword note." in text
+    assert "The guild’s ledgers survive, essay note." in text
+    notes = text[text.rindex("Notes"):]
+    assert notes.index("Foreword") < notes.index("foreword note") < notes.index("The Guild")
+
+
+# ---------------------------------------------------------------------------- headnote (item 3)
+
+
+def test_an_essays_note_is_printed_as_its_headnote(book: BuiltBook) -> None:
+    headnote = "Delivered before the Trades’ Guild of Learning, 1877."
+    opener = next(flat(page) for page in page_texts(book.pdf) if "Masons have worked" in page)
+    assert headnote in opener
+    assert opener.index(headnote) < opener.index("Masons have worked")
+    ebook = epub_text(book, "guild")
+    assert ebook.index(headnote) < ebook.index("Masons have worked")
+
+
+# ---------------------------------------------------------------------------- credits (item 4)
+
+
+def credit_entries(book: BuiltBook) -> dict[str, str]:
+    text = back_section(book, "Credits")
+    entries = re.split(r"(?=“)", text)
+    return {entry.split("”")[0].strip("“"): entry.strip() for entry in entries if entry.strip()}
+
+
+def test_the_credits_say_the_collection_and_year_once(book: BuiltBook) -> None:
+    guild = credit_entries(book)["The Guild"]
+    assert guild.count("Lectures on Art") == 1, guild
+    assert guild.count("1897") == 1, guild
+
+
+def test_the_credits_give_the_year_once_when_the_copyright_has_it(book: BuiltBook) -> None:
+    letters = credit_entries(book)["Letters"]
+    assert letters.count("2026") == 1, letters
+    assert "Reprinted by permission of the author. © 2026 Cy Weaver" in letters
+
+
+# ------------------------------------------------------------------ foreword's author (item 5)
+
+
+def test_the_forewords_author_is_a_contributor_and_in_the_index(book: BuiltBook) -> None:
+    contributors = back_section(book, "Contributors")
+    assert re.search(r"Ada Lovelace Ada Lovelace wrote the foreword\. Foreword, ix Bob Mason",
+                     contributors, re.I), contributors
+    index = back_section(book, "Index of Authors")
+    assert re.search(r"^Lovelace, Ada Foreword, ix Mason, Bob", index, re.I), index
+
+
+def test_foreword_by_names_the_contributor_not_their_id(book: BuiltBook) -> None:
+    title_page = next(flat(p) for p in page_texts(book.pdf) if "With a foreword by" in p)
+    assert "With a foreword by Ada Lovelace" in title_page
+    assert "Ada Lovelace" in book.ebook.metadata("dc:contributor")
+
+
+def test_the_ebooks_contributors_page_lists_the_foreword(book: BuiltBook) -> None:
+    contributors = flat(book.ebook.text("contributors.xhtml"))
+    assert "Ada Lovelace" in contributors and "Foreword" in contributors
+
+
+def test_the_ebook_passes_epubcheck(book: BuiltBook) -> None:
+    assert book.epubcheck.valid, book.epubcheck.summary()
