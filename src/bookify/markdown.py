@@ -256,6 +256,7 @@ class _Converter:
         images = self._images(essay, root)
         _mark_languages(root)
         _set_verse(root)
+        _mark_opening(root)
         language = essay.lang or self.project.config.book.language
         for tree in (root, notes):
             if tree is not None:
@@ -372,6 +373,34 @@ def _mark_languages(root: etree._Element) -> None:
         direction = text_direction(node.get("lang"))
         if direction and not node.get("dir"):
             node.set("dir", direction)
+
+
+def _mark_opening(root: etree._Element) -> None:
+    """The theme gives the text's first paragraph a drop cap or a first line in small capitals.
+    A first paragraph wholly in italics ("*To the Lady of the Manor…*") is an inscription, not
+    the text: it is marked `inscription`, and the paragraph after it `opener`, so that one
+    opens the text and a drop cap never splits an italic word from its first letter."""
+    blocks = [node for node in root if isinstance(node.tag, str)]
+    if not blocks or blocks[0].tag != "p" or not _wholly_emphasised(blocks[0]):
+        return
+    _add_class(blocks[0], "inscription")
+    if len(blocks) > 1 and blocks[1].tag == "p" and not _has_class(blocks[1], "verse"):
+        _add_class(blocks[1], "opener")
+
+
+def _wholly_emphasised(paragraph: etree._Element) -> bool:
+    """Whether every word of `paragraph` is inside one `<em>` or `<i>`."""
+    children = [child for child in paragraph if isinstance(child.tag, str)]
+    return (len(children) == 1 and children[0].tag in ("em", "i")
+            and not (paragraph.text or "").strip() and not (children[0].tail or "").strip())
+
+
+def _has_class(node: etree._Element, name: str) -> bool:
+    return name in (node.get("class") or "").split()
+
+
+def _add_class(node: etree._Element, name: str) -> None:
+    node.set("class", " ".join([*(node.get("class") or "").split(), name]))
 
 
 #: Blocks that get an id, so the print edition's page breaks can be marked in the EPUB.

@@ -66,9 +66,10 @@ def test_book_endnotes_print_the_forewords_notes_too(book: BuiltBook, edition: s
 
 def test_an_essays_note_is_printed_as_its_headnote(book: BuiltBook) -> None:
     headnote = "Delivered before the Trades’ Guild of Learning, 1877."
-    opener = next(flat(page) for page in page_texts(book.pdf) if "Masons have worked" in page)
+    # (the drop cap's M is drawn, and extracted, apart from the rest of its word)
+    opener = next(flat(page) for page in page_texts(book.pdf) if "have worked together" in page)
     assert headnote in opener
-    assert opener.index(headnote) < opener.index("Masons have worked")
+    assert opener.index(headnote) < opener.index("have worked together")
     ebook = epub_text(book, "guild")
     assert ebook.index(headnote) < ebook.index("Masons have worked")
 
@@ -114,6 +115,60 @@ def test_foreword_by_names_the_contributor_not_their_id(book: BuiltBook) -> None
 def test_the_ebooks_contributors_page_lists_the_foreword(book: BuiltBook) -> None:
     contributors = flat(book.ebook.text("contributors.xhtml"))
     assert "Ada Lovelace" in contributors and "Foreword" in contributors
+
+
+# ---------------------------------------------------------------------------- layout (items 7, 9, 18)
+
+
+def laid_out_boxes(book: BuiltBook) -> list[tuple[int, object]]:
+    """(page index, box) for every box of the print edition laid out as one document."""
+    found = []
+
+    def walk(page: int, box) -> None:
+        found.append((page, box))
+        for child in getattr(box, "children", None) or ():
+            walk(page, child)
+
+    for index, page in enumerate(book.print_layout.document.pages):
+        walk(index, page._page_box)
+    return found
+
+
+@pytest.fixture(scope="module")
+def boxes(book: BuiltBook) -> list[tuple[int, object]]:
+    return laid_out_boxes(book)
+
+
+def paragraph_box(boxes, words: str):
+    """The block box of the paragraph whose text starts with `words`."""
+    return next(box for _, box in boxes if getattr(box, "element_tag", "") == "p"
+                and type(box).__name__ == "BlockBox"
+                and "".join(box.element.itertext()).strip().startswith(words))
+
+
+def floats_in(box) -> list:
+    inside = []
+
+    def walk(node) -> None:
+        for child in getattr(node, "children", None) or ():
+            if child.is_floated():
+                inside.append(child)
+            walk(child)
+
+    walk(box)
+    return inside
+
+
+def test_an_italic_first_line_gets_no_drop_cap_and_the_text_after_it_does(boxes) -> None:
+    inscription = paragraph_box(boxes, "To the Lady")
+    assert floats_in(inscription) == []
+    text = paragraph_box(boxes, "Masons have worked")
+    (drop,) = floats_in(text)
+    assert "".join(b.text for _, b in [(0, x) for x in drop.descendants()]
+                   if hasattr(b, "text")).strip() == "M"
+    assert len(floats_in(paragraph_box(boxes, "This book began"))) == 1  # an ordinary opener
+    # The inscription keeps its line: the text follows straight after it, not below a cap.
+    assert text.position_y - (inscription.position_y + inscription.height) < 30
 
 
 def test_the_ebook_passes_epubcheck(book: BuiltBook) -> None:
