@@ -171,5 +171,19 @@ def test_an_italic_first_line_gets_no_drop_cap_and_the_text_after_it_does(boxes)
     assert text.position_y - (inscription.position_y + inscription.height) < 30
 
 
+def test_the_next_contributor_starts_below_a_portrait(boxes) -> None:
+    (photo,) = {box for _, box in boxes if getattr(box, "element_tag", "") == "img"
+                and box.is_floated() and "contributor-photo" in (box.element.get("class") or "")}
+    name = next(box for _, box in boxes if getattr(box, "element_tag", "") == "h2"
+                and "".join(box.element.itertext()).strip() == "Cy Weaver")
+    assert name.position_y >= photo.position_y + photo.margin_height() - 0.5
+
+
+def test_the_ebook_clears_a_portrait_before_the_next_contributor(book: BuiltBook) -> None:
+    css = b"".join(book.ebook.read(item.href) for item in book.ebook.manifest.values()
+                   if item.media_type == "text/css")
+    assert re.search(rb"\.contributor\s*\{[^}]*clear:\s*both", css)
+
+
 def test_the_ebook_passes_epubcheck(book: BuiltBook) -> None:
     assert book.epubcheck.valid, book.epubcheck.summary()
