@@ -15,7 +15,7 @@ from .config import PartEntry
 from .diagnostics import Diagnostics
 from .errors import BookifyError, ConfigError, Location, ManuscriptError
 from .contributors import CONTRIBUTORS_FILE, Roster, load_roster
-from .manuscript import Manuscript, read_manuscript, split_front_matter
+from .manuscript import Manuscript, front_matter_line, read_manuscript, split_front_matter
 from .model import BackMatter, Book, Essay, Part
 from .project import Project, key_line
 
@@ -64,6 +64,8 @@ def assemble_book(project: Project, diagnostics: Diagnostics) -> Book:
         key=lambda p: p.relative_to(folder).as_posix(),
     )
     ids: dict[str, Path] = {}
+    #: The ids an essay's `slug:` gave it, with the slug as written.
+    slugged: dict[str, str] = {}
     roster = load_roster(project.root)
 
     def load(path: Path) -> Essay | None:
@@ -72,7 +74,20 @@ def assemble_book(project: Project, diagnostics: Diagnostics) -> Book:
             diagnostics.notice("left out: marked draft", Location(path))
             return None
         essay = _essay(manuscript, roster)
-        if essay.id in ids and not manuscript.meta.slug:
+        meets = ids.get(essay.id)
+        from_slug = bool(manuscript.meta.slug)
+        if meets is not None and from_slug != (essay.id in slugged):
+            # A slug never renames the essay whose file name gives the same id: that would
+            # change its --essay id and EPUB file name behind the author's back.
+            slug_file, named_file = (path, meets) if from_slug else (meets, path)
+            front = split_front_matter(slug_file, slug_file.read_text(encoding="utf-8-sig"))[0]
+            raise ManuscriptError(
+                f"the slug '{slugged.get(essay.id) or manuscript.meta.slug}' is already the id "
+                f"of {named_file.relative_to(project.root).as_posix()} (from its file name)",
+                Location(slug_file, front_matter_line(front or "", "slug")),
+                "give this essay a different 'slug:', or rename the other file",
+            )
+        if meets is not None and not from_slug:
             # Ids made from file names may meet ("24-of-friendship", "38-of-friendship"):
             # number them in reading order rather than ask the author to rename files.
             number = 2
@@ -87,6 +102,8 @@ def assemble_book(project: Project, diagnostics: Diagnostics) -> Book:
                 "give one of them a different 'slug:' in its front matter",
             )
         ids[essay.id] = path
+        if from_slug:
+            slugged[essay.id] = manuscript.meta.slug
         return essay
 
     listed: set[Path] = set()

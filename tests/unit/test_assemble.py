@@ -276,6 +276,28 @@ def test_duplicate_explicit_slugs(tmp_path):
     assert info.value.exit_code == 3
 
 
+@pytest.mark.parametrize("slugged, named", [("01-maxims.md", "02-rochefoucauld.md"),
+                                             ("02-maxims.md", "01-rochefoucauld.md")])
+def test_a_slug_that_is_another_essays_id_is_an_error_naming_both_files(tmp_path, slugged, named):
+    """A `slug:` never renames the essay whose file name gives it the same id (which would
+    change that essay's --essay id and EPUB file name): it is an error, in either order."""
+    root = write_project(
+        tmp_path,
+        files={
+            f"manuscripts/{slugged}": essay("Maxims", slug="rochefoucauld"),
+            f"manuscripts/{named}": essay("La Rochefoucauld"),
+        },
+    )
+    with pytest.raises(ManuscriptError) as info:
+        assembled(root)
+    assert info.value.render(root) == (
+        f"manuscripts/{slugged}:3: the slug 'rochefoucauld' is already the id of "
+        f"manuscripts/{named} (from its file name)\n"
+        "  hint: give this essay a different 'slug:', or rename the other file"
+    )
+    assert info.value.exit_code == 3
+
+
 def test_colliding_ids_from_file_names_are_numbered(tmp_path):
     root = write_project(
         tmp_path,
