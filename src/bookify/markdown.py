@@ -254,6 +254,7 @@ class _Converter:
                     node.set("id", prefix + node.get("id"))
         headings = self._headings(essay, root, prefix)
         images = self._images(essay, root)
+        self._warn_undefined_notes(essay, [root, notes] if notes is not None else [root])
         _mark_languages(root)
         _set_verse(root)
         _mark_opening(root)
@@ -315,6 +316,26 @@ class _Converter:
             headings.append(Heading(node.get("id"), level, node.text_content().strip()))
         return tuple(headings)
 
+    def _warn_undefined_notes(self, essay: Essay, trees: list[etree._Element]) -> None:
+        """A call `[^9]` with no `[^9]: …` is left as written by Python-Markdown: say where."""
+        lines = _Lines(essay)
+        for tree in trees:
+            for node in tree.iter():
+                if not isinstance(node.tag, str):
+                    continue
+                texts = [] if node.tag in ("code", "pre", "kbd", "samp") else [node.text]
+                parent = node.getparent()
+                if parent is None or parent.tag not in ("code", "pre", "kbd", "samp"):
+                    texts.append(node.tail)
+                for text in texts:
+                    for call in _NOTE_CALL.findall(text or ""):
+                        self.diagnostics.warn(
+                            f"footnote {call} is called but never defined",
+                            Location(essay.source, lines.of(call)),
+                            f"add a line '{call}: the note's text' at the end of the essay, "
+                            "or remove the call",
+                        )
+
     def _images(self, essay: Essay, root: etree._Element) -> tuple[Path, ...]:
         images: list[Path] = []
         lines = _Lines(essay)
@@ -354,6 +375,10 @@ class _Converter:
             images.append(path)
             _make_figure(img)
         return tuple(dict.fromkeys(images))
+
+
+#: A footnote call Python-Markdown left as text because no note of that name is defined.
+_NOTE_CALL = re.compile(r"\[\^[^\]\s]+\]")
 
 
 #: Languages written right to left; an element in one of them gets `dir="rtl"`.

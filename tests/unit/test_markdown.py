@@ -486,3 +486,13 @@ def test_decorative_image_needs_no_alt_text(tmp_path):
 def test_right_to_left_passages_get_their_direction(tmp_path):
     e, _, _ = render_one(tmp_path, 'مرحبا بالعالم\n{: lang="ar" }\n')
     assert 'lang="ar"' in e.body_html and 'dir="rtl"' in e.body_html
+
+
+def test_an_undefined_footnote_reference_is_a_warning_with_its_line(tmp_path: Path) -> None:
+    text = "A claim.[^1]\n\nAnother claim.[^9] And `[^code]` is code.\n\n[^1]: The source.\n"
+    root = write_project(tmp_path, files={"manuscripts/a.md": essay("A", text)})
+    book, diagnostics = rendered(root)
+    assert rendered_messages(diagnostics, root) == [
+        "warning: manuscripts/a.md:6: footnote [^9] is called but never defined\n"
+        "  hint: add a line '[^9]: the note's text' at the end of the essay, or remove the call"]
+    assert "[^9]" in next(book.essays()).body_html  # the text is kept as written
