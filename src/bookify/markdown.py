@@ -585,35 +585,41 @@ _FRENCH = [
     (re.compile(r"(?<=[^\W\d_]|[»)])[ \u00a0\u202f]?([;!?])"), _NBSP + r"\1"),
     (re.compile(r"(?<=[^\W\d_]|[»)])[ \u00a0\u202f]?:(?!//)"), _NBSP + ":"),
 ]
-#: German quotation marks: „so“, from the English ones smart quotes made; marks already
-#: German (a „ and the “ closing it, which follows a letter or punctuation) are kept. Single
-#: quotes are left alone: ’ is also the apostrophe.
-_GERMAN = [(re.compile(r"(?<![^\s(\[—–-])“"), "„"), (re.compile("”"), "“")]
+#: German quotation marks: „so“ and ‚so‘, from the English ones smart quotes made; marks
+#: already German (a „ and the “ closing it, which follows a letter or punctuation) are kept.
+#: A ’ is also the apostrophe ("geht’s"), so only the one closing a ‚ in the same text becomes ‘.
+_GERMAN = [(re.compile(r"(?<![^\s(\[—–-])“"), "„"), (re.compile("”"), "“"),
+           (re.compile(r"(?<![^\s(\[—–„-])‘"), "‚"), (re.compile(r"‚([^‚‘’]*?)’(?!\w)"), r"‚\1‘")]
+
+#: The punctuation rules of each language that has its own, by primary language subtag.
+_PUNCTUATION = {"fr": _FRENCH, "de": _GERMAN}
 
 
 def punctuate(root: etree._Element, language: str) -> None:
     """Set the punctuation conventions of the text's language, after smart quotes made them
-    English: French spacing and guillemets, German quotation marks. Code is left as written."""
-    rules = {"fr": _FRENCH, "de": _GERMAN}.get(language.split("-")[0].lower())
-    if not rules:
-        return
+    English: French spacing and guillemets, German quotation marks. A passage marked with
+    another language (`{: lang="de" }`) takes that language's; code is left as written."""
+    _punctuate(root, language)
 
-    def fix(text: str | None) -> str | None:
+
+def _punctuate(node: etree._Element, inherited: str) -> None:
+    language = node.get("lang") or inherited
+    rules = _PUNCTUATION.get(language.split("-")[0].lower(), [])
+
+    def fix(text: str | None, rules: list) -> str | None:
         if not text:
             return text
         for pattern, replacement in rules:
             text = pattern.sub(replacement, text)
         return text
 
-    for node in root.iter():
-        if not isinstance(node.tag, str) or node.tag in ("code", "pre", "kbd", "samp"):
-            if isinstance(node.tag, str):
-                node.tail = fix(node.tail)
-            continue
-        if node.getparent() is not None and node.getparent().tag in ("code", "pre"):
-            continue
-        node.text = fix(node.text)
-        node.tail = fix(node.tail)
+    if node.tag not in ("code", "pre", "kbd", "samp"):
+        node.text = fix(node.text, rules)
+        for child in node:
+            if isinstance(child.tag, str):
+                _punctuate(child, language)
+            # the text after a child is the parent's, in the parent's language
+            child.tail = fix(child.tail, rules)
 
 
 #: Block elements a note may hold, set inside the inline note as spans of these classes.

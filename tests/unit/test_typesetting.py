@@ -79,3 +79,23 @@ def test_an_essay_without_notes_has_no_footnoted_body(tmp_path: Path) -> None:
     root = write_project(tmp_path)
     book, _ = rendered(root)
     assert next(book.essays()).body_with_footnotes_html is None
+
+
+def test_german_single_quotes_but_not_apostrophes(tmp_path: Path) -> None:
+    root = write_project(tmp_path, files={
+        "manuscripts/a.md": essay("A", "Er sagte, es sei 'gut', und geht's.\n", lang="de")})
+    book, _ = rendered(root)
+    body = next(book.essays()).body_html
+    assert "‚gut‘" in body and "geht’s" in body
+
+
+def test_a_marked_passage_takes_its_languages_punctuation(tmp_path: Path) -> None:
+    text = ('She wrote *"so \'gut\' war es"*{: lang="de" } and "left".\n\n'
+            'Il a dit "oui" : c\'est tout !\n{: lang="fr" }\n\n'
+            'Back in "English" here: fine!\n')
+    root = write_project(tmp_path, files={"manuscripts/a.md": essay("A", text)})
+    book, _ = rendered(root)
+    body = next(book.essays()).body_html
+    assert "„so ‚gut‘ war es“" in body and "and “left”." in body
+    assert "«\u00a0oui\u00a0»\u00a0: c’est tout\u00a0!" in body
+    assert "in “English” here: fine!" in body
