@@ -273,7 +273,8 @@ def _listed(project: Project, name: str, key: str, listed: set[Path]) -> Path:
         raise ConfigError(
             f"contents lists '{name}', but there is no such file in manuscripts/",
             location,
-            "check the spelling, or remove the entry from contents",
+            "check the spelling, or remove the entry from contents (or delete 'contents' to "
+            "use every file in manuscripts/ in file-name order)",
         )
     if path in listed:
         raise ConfigError(f"contents lists '{name}' twice", location, "remove one of the entries")

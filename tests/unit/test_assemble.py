@@ -97,7 +97,8 @@ def test_listed_file_that_does_not_exist(tmp_path):
     e = info.value
     assert e.render(root) == (
         "bookify.toml:3: contents lists '02-missing.md', but there is no such file in manuscripts/\n"
-        "  hint: check the spelling, or remove the entry from contents"
+        "  hint: check the spelling, or remove the entry from contents (or delete 'contents' to "
+        "use every file in manuscripts/ in file-name order)"
     )
     assert e.location.key == "contents[1]"
 

@@ -415,3 +415,10 @@ def test_no_editions_with_other_formats_is_a_warning(tmp_path):
     assert ("warning: bookify.toml:5: [print] editions is empty, so no PDF was built"
             in result.stderr)
     assert (root / "build" / "html" / "index.html").is_file()
+
+
+def test_build_help_names_the_files_it_writes():
+    result = run("build", "--help")
+    text = " ".join(result.output.split())
+    assert "<title>.pdf" not in text
+    assert "build/<slug>-print.pdf, -digital.pdf, -cover.pdf and build/<slug>.epub" in text
