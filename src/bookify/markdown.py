@@ -261,6 +261,7 @@ class _Converter:
         language = essay.lang or self.project.config.book.language
         for tree in (root, notes):
             if tree is not None:
+                _dash_spaced_hyphens(tree)
                 punctuate(tree, language)
         _number_blocks(root, essay.id)
         ids = {n.get("id") for tree in (root, notes) if tree is not None for n in tree.iter() if n.get("id")}
@@ -567,6 +568,7 @@ def _split_lines(paragraph: etree._Element) -> None:
     paragraph.text = None
     for child in list(paragraph):
         paragraph.remove(child)
+    kept = 0
     for line in lines:
         if line.text and not line.text.strip() and not len(line):
             continue
@@ -574,6 +576,36 @@ def _split_lines(paragraph: etree._Element) -> None:
             continue
         line.text = (line.text or "").lstrip() or None
         paragraph.append(line)
+        kept += 1
+    if kept <= SHORT_STANZA_LINES:
+        # A short stanza read across a page turn loses its shape: it is kept whole.
+        paragraph.set("class", " ".join([*(paragraph.get("class") or "").split(), "short-stanza"]))
+
+
+#: The longest stanza kept whole on one page; a longer one may break between its lines.
+SHORT_STANZA_LINES = 6
+
+
+#: A hyphen with a space on each side, between words: a typed dash ("walls - and").
+_SPACED_HYPHEN = re.compile(r"(?<=[^\s-]) - (?=[^\s-])")
+
+
+def _dash_spaced_hyphens(root: etree._Element) -> None:
+    """A spaced hyphen in running text is a dash: set it as a spaced en dash (" – "), as smart
+    punctuation does for `--`. Code is left as written."""
+    for node in root.iter():
+        if not isinstance(node.tag, str):
+            continue
+        if node.tag not in _CODE and not any(a.tag in _CODE for a in node.iterancestors()):
+            node.text = _SPACED_HYPHEN.sub(" – ", node.text) if node.text else node.text
+        parent = node.getparent()
+        if node.tail and not (parent is not None and (parent.tag in _CODE or any(
+                a.tag in _CODE for a in parent.iterancestors()))):
+            node.tail = _SPACED_HYPHEN.sub(" – ", node.tail)
+
+
+#: Elements whose text is code, left as written.
+_CODE = frozenset({"code", "pre", "kbd", "samp"})
 
 
 #: French typography puts a no-break space inside guillemets and before ; : ! ? (the narrow

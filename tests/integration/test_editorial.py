@@ -185,5 +185,76 @@ def test_the_ebook_clears_a_portrait_before_the_next_contributor(book: BuiltBook
     assert re.search(rb"\.contributor\s*\{[^}]*clear:\s*both", css)
 
 
+# ---------------------------------------------------------------------------- typography (item 18)
+
+
+def text_boxes(boxes, text: str) -> list[tuple[int, object]]:
+    return [(page, box) for page, box in boxes
+            if type(box).__name__ == "TextBox" and box.text.strip() == text]
+
+
+def test_emphasis_in_the_italic_dedication_is_roman(boxes) -> None:
+    ((_, guild),) = [(p, b) for p, b in text_boxes(boxes, "Guild")
+                     if b.element is not None and b.element.tag == "em"]
+    assert guild.style["font_style"] == "normal"
+    (_, around), = [(p, b) for p, b in boxes if type(b).__name__ == "TextBox"
+                    and b.text.strip().startswith("For the")]
+    assert around.style["font_style"] == "italic"
+
+
+def test_figures_in_a_right_aligned_column_line_up(boxes) -> None:
+    """Tabular figures: "111" and "888" (and "11.11" and "88.88") are as wide as each other."""
+    for narrow, wide in (("111", "888"), ("11.11", "88.88")):
+        ((_, a),) = text_boxes(boxes, narrow)
+        ((_, b),) = text_boxes(boxes, wide)
+        assert abs(a.width - b.width) < 0.01, (narrow, a.width, wide, b.width)
+
+
+def test_the_copyright_block_sits_at_the_foot_of_the_verso(book: BuiltBook, boxes) -> None:
+    (page, made), = [(p, b) for p, b in boxes if type(b).__name__ == "TextBox"
+                     and "Made with bookify" in b.text]
+    laid = book.print_layout.document.pages[page]
+    foot = laid.height - laid._page_box.margin_bottom
+    assert page % 2 == 1  # a verso
+    assert foot - (made.position_y + made.height) < 4, (foot, made.position_y + made.height)
+
+
+def test_a_spaced_hyphen_is_printed_as_an_en_dash(book: BuiltBook) -> None:
+    text = flat("\n".join(page_texts(book.pdf)))
+    assert "raised – and they" in text and "raised - and" not in text
+
+
+def test_names_in_small_capitals_keep_their_capitals_in_the_text(book: BuiltBook) -> None:
+    contributors = back_section(book, "Contributors")
+    assert contributors.startswith("Ada Lovelace Ada Lovelace wrote"), contributors
+    index = back_section(book, "Index of Authors")
+    assert index.startswith("Lovelace, Ada"), index
+    opener = next(flat(p) for p in page_texts(book.pdf) if "have worked together" in p)
+    assert "Bob Mason" in opener
+
+
+def test_a_short_stanza_is_never_split_over_a_page_turn(tmp_path) -> None:
+    """Forty four-line stanzas between prose paragraphs of different lengths: wherever the page
+    turns fall, no stanza has lines on two pages."""
+    from bookify.outputs.pdf import lay_out_book
+    from bookify.themes import load_theme
+    from bookify.project import load_project
+    from tests.support.layout import lines_by_section
+    from tests.unit.helpers import essay, rendered, write_project
+
+    stanza = ("Stone on stone the walls were raised,  \nHand on hand the work was praised,  \n"
+              "Year on year the masons came,  \nEach to carve his humble name.\n{: .verse }\n\n")
+    prose = "The hall was quiet after the singing, and the masons went home. "
+    body = "".join(prose * (1 + (n * n + 3 * n) % 7) + "\n\n" + stanza for n in range(40))
+    root = write_project(tmp_path, files={"manuscripts/a.md": essay("Songs", body)})
+    book, diagnostics = rendered(root)
+    project = load_project(root)
+    layout = lay_out_book(book, load_theme(project), project, diagnostics, proof=True)
+    stanzas = lines_by_section(layout.document, lambda e: "verse" in (e.get("class") or "").split())
+    assert len(stanzas) == 40
+    split = [pages for pages in stanzas.values() if len(pages) > 1]
+    assert split == [], split
+
+
 def test_the_ebook_passes_epubcheck(book: BuiltBook) -> None:
     assert book.epubcheck.valid, book.epubcheck.summary()
