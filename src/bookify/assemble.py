@@ -236,11 +236,8 @@ def piece_role(piece: Essay) -> str:
 
 
 def _warn_missing_bios(book: Book, diagnostics: Diagnostics) -> None:
-    """The contributors page needs a bio for everyone who wrote or translated an essay (or the
-    foreword, or another authored piece)."""
-    texts = (*book.front, *book.essays(), *book.back)
-    names = dict.fromkeys([*(n for e in texts for n in (*e.authors, *e.translators)),
-                           *book.meta.foreword_by, *book.meta.introduction_by])
+    """The contributors page needs a bio for everyone it lists."""
+    names = book.contributor_names()
     missing = [n for n in names if not book.person(n).bio]
     if missing:
         source = book.roster.source

@@ -134,13 +134,12 @@ def render_book(
 
 
 def _people(rendered: RenderedBook, converter: _Converter) -> tuple[RenderedPerson, ...]:
-    """Every author and translator — of the essays, and of the foreword and other authored
-    pieces, and whoever `foreword_by` and `introduction_by` name — sorted by sort name, with
-    their texts in reading order."""
+    """Every author and translator, sorted by sort name, with their texts in reading order —
+    the essays' people, and those of the foreword and other authored pieces (and of
+    `foreword_by`, `introduction_by`) that the contributors file describes."""
     book = rendered.book
     essays = list(rendered.texts())
-    names = dict.fromkeys([*(n for e in essays for n in (*e.essay.authors, *e.essay.translators)),
-                           *book.meta.foreword_by, *book.meta.introduction_by])
+    names = dict.fromkeys(book.contributor_names())
     people = []
     used: set[str] = set()
     root = converter.project.root.resolve()
@@ -324,11 +323,7 @@ class _Converter:
             for node in tree.iter():
                 if not isinstance(node.tag, str):
                     continue
-                texts = [] if node.tag in ("code", "pre", "kbd", "samp") else [node.text]
-                parent = node.getparent()
-                if parent is None or parent.tag not in ("code", "pre", "kbd", "samp"):
-                    texts.append(node.tail)
-                for text in texts:
+                for text in _prose_texts(node):
                     for call in _NOTE_CALL.findall(text or ""):
                         self.diagnostics.warn(
                             f"footnote {call} is called but never defined",
@@ -579,7 +574,7 @@ def _split_lines(paragraph: etree._Element) -> None:
         kept += 1
     if kept <= SHORT_STANZA_LINES:
         # A short stanza read across a page turn loses its shape: it is kept whole.
-        paragraph.set("class", " ".join([*(paragraph.get("class") or "").split(), "short-stanza"]))
+        _add_class(paragraph, "short-stanza")
 
 
 #: The longest stanza kept whole on one page; a longer one may break between its lines.
@@ -596,16 +591,28 @@ def _dash_spaced_hyphens(root: etree._Element) -> None:
     for node in root.iter():
         if not isinstance(node.tag, str):
             continue
-        if node.tag not in _CODE and not any(a.tag in _CODE for a in node.iterancestors()):
-            node.text = _SPACED_HYPHEN.sub(" – ", node.text) if node.text else node.text
-        parent = node.getparent()
-        if node.tail and not (parent is not None and (parent.tag in _CODE or any(
-                a.tag in _CODE for a in parent.iterancestors()))):
+        if node.text and not _in_code(node):
+            node.text = _SPACED_HYPHEN.sub(" – ", node.text)
+        if node.tail and (node.getparent() is None or not _in_code(node.getparent())):
             node.tail = _SPACED_HYPHEN.sub(" – ", node.tail)
 
 
 #: Elements whose text is code, left as written.
 _CODE = frozenset({"code", "pre", "kbd", "samp"})
+
+
+def _in_code(node: etree._Element) -> bool:
+    """Whether `node`'s own text is code (it or an element around it is code)."""
+    return node.tag in _CODE or any(a.tag in _CODE for a in node.iterancestors())
+
+
+def _prose_texts(node: etree._Element) -> list[str | None]:
+    """The text and tail of `node` that are prose, not code."""
+    texts = [] if _in_code(node) else [node.text]
+    parent = node.getparent()
+    if parent is None or not _in_code(parent):
+        texts.append(node.tail)
+    return texts
 
 
 #: French typography puts a no-break space inside guillemets and before ; : ! ? (the narrow

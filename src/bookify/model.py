@@ -118,6 +118,17 @@ class Book:
                 seen.setdefault(name, None)
         return tuple(seen)
 
+    def contributor_names(self) -> tuple[str, ...]:
+        """Everyone the Contributors page lists, in order of first appearance: each essay's
+        authors and translators, then the people of the foreword and other authored pieces
+        (and of `foreword_by`, `introduction_by`) whom the contributors file describes — an
+        editor's own unlisted preface does not make the editor a contributor."""
+        essays = (n for e in self.essays() for n in (*e.authors, *e.translators))
+        pieces = (n for e in (*self.front, *self.back) for n in (*e.authors, *e.translators))
+        credited = (*self.meta.foreword_by, *self.meta.introduction_by)
+        return tuple(dict.fromkeys([*essays, *(n for n in (*pieces, *credited)
+                                               if self.roster.resolve(n) is not None)]))
+
     @property
     def is_anthology(self) -> bool:
         """True when essays have more than one distinct author (bylines are then printed)."""
