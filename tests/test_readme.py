@@ -54,3 +54,24 @@ def test_ci_runs_the_readme_test_command() -> None:
     test_command = next(b for b in blocks if "pytest" in b)
     ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
     assert test_command.strip() in ci.splitlines()
+
+
+def test_the_cover_size_advice_is_the_one_the_build_gives() -> None:
+    """The README asks for the cover image the print cover's check asks for (300 dpi over the
+    front panel and its bleed, at the default trim), not a different figure."""
+    from bookify.config import PrintSection
+    from bookify.outputs.cover_wrap import GOOD_IMAGE_DPI
+
+    import math
+
+    trim = PrintSection().trim
+    width = math.ceil((trim.width_pt / 72 + 0.125) * GOOD_IMAGE_DPI)
+    height = math.ceil((trim.height_pt / 72 + 0.25) * GOOD_IMAGE_DPI)
+    cover_row = next(line for line in README.splitlines() if line.startswith("| `cover` |"))
+    assert f"{width} × {height} px" in cover_row, cover_row
+    assert "1600 × 2560" not in cover_row.split("EPUB")[0]
+
+
+def test_the_readme_says_what_paths_are_relative_to_and_how_headings_are_named() -> None:
+    assert "`photo`" in README and re.search(r"`photo`[^.]*relative to the project", README)
+    assert re.search(r"[Hh]eadings? (?:get|have) ids? from (?:its|their) text", README)

@@ -96,7 +96,7 @@ def _divisions(rendered: RenderedBook, edition: str, proof: bool) -> Iterator[Di
         for piece in rendered.back:
             yield Division("back-piece", piece.id, piece.title_text, "essay.html.j2", piece)
     if (edition in ("print", "digital") and book.print.notes == "book-endnotes"
-            and any(essay.notes_html for essay in rendered.essays())):
+            and any(text.notes_html for text in rendered.texts())):
         yield Division("book-notes", "notes", "Notes", "book-notes.html.j2")
     wanted = {"contributors": book.back_matter.contributors, "credits": book.back_matter.credits,
               "author-index": book.back_matter.author_index}

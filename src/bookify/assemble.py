@@ -15,7 +15,7 @@ from .config import PartEntry
 from .diagnostics import Diagnostics
 from .errors import BookifyError, ConfigError, Location, ManuscriptError
 from .contributors import CONTRIBUTORS_FILE, Roster, load_roster
-from .manuscript import Manuscript, read_manuscript, split_front_matter
+from .manuscript import Manuscript, front_matter_line, read_manuscript, split_front_matter
 from .model import BackMatter, Book, Essay, Part
 from .project import Project, key_line
 
@@ -67,6 +67,8 @@ def assemble_book(project: Project, diagnostics: Diagnostics) -> Book:
         key=lambda p: p.relative_to(folder).as_posix(),
     )
     ids: dict[str, Path] = {}
+    #: The ids an essay's `slug:` gave it, with the slug as written.
+    slugged: dict[str, str] = {}
     roster = load_roster(project.root)
 
     def load(path: Path) -> Essay | None:
@@ -75,7 +77,20 @@ def assemble_book(project: Project, diagnostics: Diagnostics) -> Book:
             diagnostics.notice("left out: marked draft", Location(path))
             return None
         essay = _essay(manuscript, roster)
-        if essay.id in ids and not manuscript.meta.slug:
+        meets = ids.get(essay.id)
+        from_slug = bool(manuscript.meta.slug)
+        if meets is not None and from_slug != (essay.id in slugged):
+            # A slug never renames the essay whose file name gives the same id: that would
+            # change its --essay id and EPUB file name behind the author's back.
+            slug_file, named_file = (path, meets) if from_slug else (meets, path)
+            front = split_front_matter(slug_file, slug_file.read_text(encoding="utf-8-sig"))[0]
+            raise ManuscriptError(
+                f"the slug '{slugged.get(essay.id) or manuscript.meta.slug}' is already the id "
+                f"of {named_file.relative_to(project.root).as_posix()} (from its file name)",
+                Location(slug_file, front_matter_line(front or "", "slug")),
+                "give this essay a different 'slug:', or rename the other file",
+            )
+        if meets is not None and not from_slug:
             # Ids made from file names may meet ("24-of-friendship", "38-of-friendship"):
             # number them in reading order rather than ask the author to rename files.
             number = 2
@@ -90,6 +105,8 @@ def assemble_book(project: Project, diagnostics: Diagnostics) -> Book:
                 "give one of them a different 'slug:' in its front matter",
             )
         ids[essay.id] = path
+        if from_slug:
+            slugged[essay.id] = manuscript.meta.slug
         return essay
 
     listed: set[Path] = set()
@@ -146,7 +163,10 @@ def assemble_book(project: Project, diagnostics: Diagnostics) -> Book:
             Location(project.config_path),
             "remove 'draft: true' from at least one essay",
         )
-    meta = config.book
+    # `foreword_by = ["ada"]` may name a contributor by id, as an essay's `author:` does.
+    meta = config.book.model_copy(update={
+        key: [_person_name(roster, r) for r in getattr(config.book, key)]
+        for key in ("foreword_by", "introduction_by")})
     cover = None
     if meta.cover:
         location = Location(project.config_path, key_line(project.root, ("book", "cover")),
@@ -219,8 +239,8 @@ def piece_role(piece: Essay) -> str:
 
 
 def _warn_missing_bios(book: Book, diagnostics: Diagnostics) -> None:
-    """The contributors page needs a bio for everyone who wrote or translated an essay."""
-    names = dict.fromkeys(n for e in book.essays() for n in (*e.authors, *e.translators))
+    """The contributors page needs a bio for everyone it lists."""
+    names = book.contributor_names()
     missing = [n for n in names if not book.person(n).bio]
     if missing:
         source = book.roster.source
@@ -253,7 +273,8 @@ def _listed(project: Project, name: str, key: str, listed: set[Path]) -> Path:
         raise ConfigError(
             f"contents lists '{name}', but there is no such file in manuscripts/",
             location,
-            "check the spelling, or remove the entry from contents",
+            "check the spelling, or remove the entry from contents (or delete 'contents' to "
+            "use every file in manuscripts/ in file-name order)",
         )
     if path in listed:
         raise ConfigError(f"contents lists '{name}' twice", location, "remove one of the entries")
@@ -268,11 +289,17 @@ def _line_of(path: Path, needle: str) -> int | None:
     return None
 
 
+def _person_name(roster: Roster, reference: str) -> str:
+    """The name of the contributor `reference` (an id or a name) means, else the reference."""
+    person = roster.resolve(reference)
+    return person.name if person else reference
+
+
 def _essay(manuscript: Manuscript, roster: Roster) -> Essay:
     meta = manuscript.meta
 
     def names(references: tuple[str, ...]) -> tuple[str, ...]:
-        return tuple((roster.resolve(r).name if roster.resolve(r) else r) for r in references)
+        return tuple(_person_name(roster, r) for r in references)
 
     essay_id = _safe_id(slugify(meta.slug)) if meta.slug and slugify(meta.slug) else (
         essay_id_for(manuscript.path))
@@ -287,6 +314,7 @@ def _essay(manuscript: Manuscript, roster: Roster) -> Essay:
         epigraph=meta.epigraph,
         epigraph_source=meta.epigraph_source,
         credit=meta.credit,
+        note=meta.note,
         year=str(meta.year) if meta.year is not None else (
             str(meta.date) if meta.date is not None else None),
         collection=meta.collection,

@@ -18,7 +18,7 @@ from pathlib import Path
 from .assemble import assemble_book
 from .cache import LayoutCache
 from .diagnostics import Diagnostics
-from .errors import BookifyError
+from .errors import BookifyError, ConfigError, Location
 from .formats import FORMATS, Format  # noqa: F401 (FORMATS is re-exported)
 from .markdown import render_book
 from .model import BackMatter, RenderedBook
@@ -28,7 +28,7 @@ from .outputs.html import write_html
 from .outputs.editions import lay_out_edition, lay_out_editions
 from .outputs.layouts import LayoutRunner, default_jobs
 from .outputs.pdf import PrintLayout, check_font_coverage, write_pdf
-from .project import Project
+from .project import Project, key_line
 from .themes import load_theme
 
 
@@ -102,6 +102,10 @@ def build(
                           progress.pages)
     if essay is not None or "pdf" in formats or "epub" in formats:
         runner.prepare()
+
+    if essay is None and "pdf" in formats and not (editions or project.config.print.editions):
+        _no_editions(project, formats, diagnostics)
+        formats = [fmt for fmt in formats if fmt != "pdf"]
 
     progress.stage("Reading manuscripts")
     book = assemble_book(project, diagnostics)
@@ -184,6 +188,20 @@ def build(
             write_html(rendered, theme, project, target, diagnostics)
         _finished(result, progress, Artifact(fmt, target, seconds=time.perf_counter() - started))
     return result
+
+
+def _no_editions(project: Project, formats: list[Format], diagnostics: Diagnostics) -> None:
+    """`--format pdf` with `[print] editions = []`: nothing to write is an error when the PDF is
+    all that was asked for, else a warning (the other formats are built)."""
+    location = Location(project.config_path, key_line(project.root, ("print", "editions")),
+                        "print.editions")
+    if formats == ["pdf"]:
+        raise ConfigError(
+            "[print] editions is empty, so there is no PDF to build", location,
+            'list the editions to build, editions = ["print", "digital"], or build another '
+            "format (--format epub)")
+    diagnostics.warn("[print] editions is empty, so no PDF was built", location,
+                     'list the editions to build, editions = ["print", "digital"]')
 
 
 def _refuse(diagnostics: Diagnostics) -> None:

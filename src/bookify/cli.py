@@ -73,7 +73,8 @@ def main() -> None:
 @click.option("--debug", is_flag=True, help="Show a traceback for internal errors.")
 def build_command(project_dir: Path, formats, output_dir: Path | None, essay: str | None,
                   strict: bool, jobs: int | None, no_cache: bool, quiet: bool, debug: bool) -> None:
-    """Build the book: build/<title>.pdf and build/<title>.epub.
+    """Build the book: build/<slug>-print.pdf, -digital.pdf, -cover.pdf and build/<slug>.epub
+    (<slug> from the title), and with --format html build/html/index.html.
 
     Example: bookify build --format pdf --output proofs/
     """

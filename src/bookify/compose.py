@@ -32,6 +32,8 @@ def template_context(
         "book": book,
         "contents": rendered.contents,
         "all_essays": list(rendered.essays()),
+        #: Every authored text in reading order: front-matter pieces, essays, back-matter pieces.
+        "all_texts": list(rendered.texts()),
         "front_pieces": rendered.front,
         "back_pieces": rendered.back,
         "people": rendered.people,

@@ -447,13 +447,8 @@ def load_config(path: Path) -> ProjectConfig:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        line = _toml_error_line(str(exc))
-        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
-        raise ConfigError(
-            f"not valid TOML: {message}",
-            Location(path, line),
-            "check quotes, commas and brackets on that line (strings need double quotes)",
-        ) from None
+        raise toml_error(exc, text, path, "check quotes, commas and brackets on that line "
+                         "(strings need double quotes)") from None
     try:
         return ProjectConfig.model_validate(data)
     except ValidationError as exc:
@@ -473,6 +468,42 @@ def _is_union_noise(error: dict[str, Any]) -> bool:
     if "str" in loc or "constrained-str" in loc:
         return isinstance(error.get("input"), dict)
     return False
+
+
+def toml_error(exc: tomllib.TOMLDecodeError, text: str, path: Path, hint: str) -> ConfigError:
+    """A TOML syntax error as a `ConfigError` at its line; a key or table written twice says so
+    and where the first one is, else `hint` (a syntax slip)."""
+    line = _toml_error_line(str(exc))
+    message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+    lines = text.split("\n")
+    table = re.match(r"Cannot declare \((.*)\) twice", message)
+    if table:
+        name = ".".join(re.findall(r"'([^']*)'", table[1]))
+        first = next((n for n, t in enumerate(lines, start=1)
+                      if re.match(rf"\s*\[\s*{re.escape(name)}\s*\]\s*(#.*)?$", t)), None)
+        return ConfigError(
+            f"not valid TOML: the table [{name}] is written twice", Location(path, line),
+            f"put all of [{name}]'s keys under the first [{name}]"
+            + (f", on line {first}" if first else ""))
+    if message.startswith("Cannot overwrite a value") and line is not None:
+        key = _assigned_key(lines[line - 1]) if line <= len(lines) else None
+        if key:
+            first = None
+            for number in range(line - 1, 0, -1):
+                if lines[number - 1].lstrip().startswith("["):
+                    break
+                if _assigned_key(lines[number - 1]) == key:
+                    first = number
+            return ConfigError(
+                f"not valid TOML: '{key}' is set twice", Location(path, line),
+                "keep one of the two" + (f": the first is on line {first}" if first else ""))
+    return ConfigError(f"not valid TOML: {message}", Location(path, line), hint)
+
+
+def _assigned_key(line: str) -> str | None:
+    """The key a `key = value` line sets, or None."""
+    match = re.match(r'\s*([A-Za-z0-9_."-]+(?:\s*\.\s*[A-Za-z0-9_"-]+)*)\s*=', line)
+    return re.sub(r'\s+|"', "", match[1]) if match else None
 
 
 def _toml_error_line(message: str) -> int | None:

@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .config import find_key_line
+from .config import find_key_line, toml_error
 from .errors import ConfigError, Location, unknown_key_hint
 from .manuscript import front_matter_line
 
@@ -96,11 +96,7 @@ def _from_toml(root: Path, path: Path) -> list[Contributor]:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        line = re.search(r"at line (\d+)", str(exc))
-        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
-        raise ConfigError(f"not valid TOML: {message}",
-                          Location(path, int(line[1]) if line else None),
-                          "check quotes, commas and brackets on that line") from None
+        raise toml_error(exc, text, path, "check quotes, commas and brackets on that line") from None
     people = []
     for key, entry in data.items():
         if not isinstance(entry, dict):

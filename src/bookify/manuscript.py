@@ -59,7 +59,8 @@ class EssayMeta(BaseModel):
     copyright: str | None = None
     """The essay's copyright line, for example "© 1998 Jane Doe"."""
     note: str | None = None
-    """An editor's note about this text."""
+    """An editor's headnote: where and when the text was delivered or first printed, set under
+    its title."""
     lang: str | None = None
     """The essay's language when it differs from the book's (BCP 47)."""
     keywords: list[str] = []

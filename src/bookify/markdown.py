@@ -140,10 +140,12 @@ def render_book(
 
 
 def _people(rendered: RenderedBook, converter: _Converter) -> tuple[RenderedPerson, ...]:
-    """Every author and translator, sorted by sort name, with their essays in reading order."""
+    """Every author and translator, sorted by sort name, with their texts in reading order —
+    the essays' people, and those of the foreword and other authored pieces (and of
+    `foreword_by`, `introduction_by`) that the contributors file describes."""
     book = rendered.book
-    essays = list(rendered.essays())
-    names = dict.fromkeys(n for e in essays for n in (*e.essay.authors, *e.essay.translators))
+    essays = list(rendered.texts())
+    names = dict.fromkeys(book.contributor_names())
     people = []
     used: set[str] = set()
     root = converter.project.root.resolve()
@@ -184,6 +186,7 @@ class _Draft:
     epigraph_html: str | None
     epigraph_source_html: str | None
     credit_html: str | None
+    note_html: str | None
     inlines: dict[str, str]
 
     def finish(self) -> RenderedEssay:
@@ -196,6 +199,7 @@ class _Draft:
             epigraph_html=self.epigraph_html,
             epigraph_source_html=self.epigraph_source_html,
             credit_html=self.credit_html,
+            note_html=self.note_html,
             collection_html=self.inlines.get("collection"),
             copyright_html=self.inlines.get("copyright"),
             license_html=self.inlines.get("license"),
@@ -275,11 +279,14 @@ class _Converter:
                     node.set("id", prefix + node.get("id"))
         headings = self._headings(essay, root, prefix)
         images = self._images(essay, root)
+        self._warn_undefined_notes(essay, [root, notes] if notes is not None else [root])
         _mark_languages(root)
         _set_verse(root)
+        _mark_opening(root)
         language = essay.lang or self.project.config.book.language
         for tree in (root, notes):
             if tree is not None:
+                _dash_spaced_hyphens(tree)
                 punctuate(tree, language)
         _number_blocks(root, essay.id)
         ids = {n.get("id") for tree in (root, notes) if tree is not None for n in tree.iter() if n.get("id")}
@@ -296,6 +303,7 @@ class _Converter:
             epigraph_html=epigraph,
             epigraph_source_html=self.inline(essay.epigraph_source) if essay.epigraph_source else None,
             credit_html=self.inline(essay.credit) if essay.credit else None,
+            note_html=self.inline(essay.note) if essay.note else None,
             inlines={key: self.inline(getattr(essay, key)) for key in
                      ("collection", "copyright", "license", "source_note") if getattr(essay, key)},
         )
@@ -333,6 +341,22 @@ class _Converter:
             used.add(node.get("id"))
             headings.append(Heading(node.get("id"), level, node.text_content().strip()))
         return tuple(headings)
+
+    def _warn_undefined_notes(self, essay: Essay, trees: list[etree._Element]) -> None:
+        """A call `[^9]` with no `[^9]: …` is left as written by Python-Markdown: say where."""
+        lines = _Lines(essay)
+        for tree in trees:
+            for node in tree.iter():
+                if not isinstance(node.tag, str):
+                    continue
+                for text in _prose_texts(node):
+                    for call in _NOTE_CALL.findall(text or ""):
+                        self.diagnostics.warn(
+                            f"footnote {call} is called but never defined",
+                            Location(essay.source, lines.of(call)),
+                            f"add a line '{call}: the note's text' at the end of the essay, "
+                            "or remove the call",
+                        )
 
     def _images(self, essay: Essay, root: etree._Element) -> tuple[Path, ...]:
         images: list[Path] = []
@@ -383,6 +407,10 @@ def _conversion_version() -> str:
                        Path(__file__))
 
 
+#: A footnote call Python-Markdown left as text because no note of that name is defined.
+_NOTE_CALL = re.compile(r"\[\^[^\]\s]+\]")
+
+
 #: Languages written right to left; an element in one of them gets `dir="rtl"`.
 RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "ks", "ps", "sd", "syr", "ug", "ur", "yi"})
 
@@ -400,6 +428,34 @@ def _mark_languages(root: etree._Element) -> None:
         direction = text_direction(node.get("lang"))
         if direction and not node.get("dir"):
             node.set("dir", direction)
+
+
+def _mark_opening(root: etree._Element) -> None:
+    """The theme gives the text's first paragraph a drop cap or a first line in small capitals.
+    A first paragraph wholly in italics ("*To the Lady of the Manor…*") is an inscription, not
+    the text: it is marked `inscription`, and the paragraph after it `opener`, so that one
+    opens the text and a drop cap never splits an italic word from its first letter."""
+    blocks = [node for node in root if isinstance(node.tag, str)]
+    if not blocks or blocks[0].tag != "p" or not _wholly_emphasised(blocks[0]):
+        return
+    _add_class(blocks[0], "inscription")
+    if len(blocks) > 1 and blocks[1].tag == "p" and not _has_class(blocks[1], "verse"):
+        _add_class(blocks[1], "opener")
+
+
+def _wholly_emphasised(paragraph: etree._Element) -> bool:
+    """Whether every word of `paragraph` is inside one `<em>` or `<i>`."""
+    children = [child for child in paragraph if isinstance(child.tag, str)]
+    return (len(children) == 1 and children[0].tag in ("em", "i")
+            and not (paragraph.text or "").strip() and not (children[0].tail or "").strip())
+
+
+def _has_class(node: etree._Element, name: str) -> bool:
+    return name in (node.get("class") or "").split()
+
+
+def _add_class(node: etree._Element, name: str) -> None:
+    node.set("class", " ".join([*(node.get("class") or "").split(), name]))
 
 
 #: Blocks that get an id, so the print edition's page breaks can be marked in the EPUB.
@@ -541,6 +597,7 @@ def _split_lines(paragraph: etree._Element) -> None:
     paragraph.text = None
     for child in list(paragraph):
         paragraph.remove(child)
+    kept = 0
     for line in lines:
         if line.text and not line.text.strip() and not len(line):
             continue
@@ -548,6 +605,48 @@ def _split_lines(paragraph: etree._Element) -> None:
             continue
         line.text = (line.text or "").lstrip() or None
         paragraph.append(line)
+        kept += 1
+    if kept <= SHORT_STANZA_LINES:
+        # A short stanza read across a page turn loses its shape: it is kept whole.
+        _add_class(paragraph, "short-stanza")
+
+
+#: The longest stanza kept whole on one page; a longer one may break between its lines.
+SHORT_STANZA_LINES = 6
+
+
+#: A hyphen with a space on each side, between words: a typed dash ("walls - and").
+_SPACED_HYPHEN = re.compile(r"(?<=[^\s-]) - (?=[^\s-])")
+
+
+def _dash_spaced_hyphens(root: etree._Element) -> None:
+    """A spaced hyphen in running text is a dash: set it as a spaced en dash (" – "), as smart
+    punctuation does for `--`. Code is left as written."""
+    for node in root.iter():
+        if not isinstance(node.tag, str):
+            continue
+        if node.text and not _in_code(node):
+            node.text = _SPACED_HYPHEN.sub(" – ", node.text)
+        if node.tail and (node.getparent() is None or not _in_code(node.getparent())):
+            node.tail = _SPACED_HYPHEN.sub(" – ", node.tail)
+
+
+#: Elements whose text is code, left as written.
+_CODE = frozenset({"code", "pre", "kbd", "samp"})
+
+
+def _in_code(node: etree._Element) -> bool:
+    """Whether `node`'s own text is code (it or an element around it is code)."""
+    return node.tag in _CODE or any(a.tag in _CODE for a in node.iterancestors())
+
+
+def _prose_texts(node: etree._Element) -> list[str | None]:
+    """The text and tail of `node` that are prose, not code."""
+    texts = [] if _in_code(node) else [node.text]
+    parent = node.getparent()
+    if parent is None or not _in_code(parent):
+        texts.append(node.tail)
+    return texts
 
 
 #: French typography puts a no-break space inside guillemets and before ; : ! ? (the narrow
@@ -559,35 +658,41 @@ _FRENCH = [
     (re.compile(r"(?<=[^\W\d_]|[»)])[ \u00a0\u202f]?([;!?])"), _NBSP + r"\1"),
     (re.compile(r"(?<=[^\W\d_]|[»)])[ \u00a0\u202f]?:(?!//)"), _NBSP + ":"),
 ]
-#: German quotation marks: „so“, from the English ones smart quotes made; marks already
-#: German (a „ and the “ closing it, which follows a letter or punctuation) are kept. Single
-#: quotes are left alone: ’ is also the apostrophe.
-_GERMAN = [(re.compile(r"(?<![^\s(\[—–-])“"), "„"), (re.compile("”"), "“")]
+#: German quotation marks: „so“ and ‚so‘, from the English ones smart quotes made; marks
+#: already German (a „ and the “ closing it, which follows a letter or punctuation) are kept.
+#: A ’ is also the apostrophe ("geht’s"), so only the one closing a ‚ in the same text becomes ‘.
+_GERMAN = [(re.compile(r"(?<![^\s(\[—–-])“"), "„"), (re.compile("”"), "“"),
+           (re.compile(r"(?<![^\s(\[—–„-])‘"), "‚"), (re.compile(r"‚([^‚‘’]*?)’(?!\w)"), r"‚\1‘")]
+
+#: The punctuation rules of each language that has its own, by primary language subtag.
+_PUNCTUATION = {"fr": _FRENCH, "de": _GERMAN}
 
 
 def punctuate(root: etree._Element, language: str) -> None:
     """Set the punctuation conventions of the text's language, after smart quotes made them
-    English: French spacing and guillemets, German quotation marks. Code is left as written."""
-    rules = {"fr": _FRENCH, "de": _GERMAN}.get(language.split("-")[0].lower())
-    if not rules:
-        return
+    English: French spacing and guillemets, German quotation marks. A passage marked with
+    another language (`{: lang="de" }`) takes that language's; code is left as written."""
+    _punctuate(root, language)
 
-    def fix(text: str | None) -> str | None:
+
+def _punctuate(node: etree._Element, inherited: str) -> None:
+    language = node.get("lang") or inherited
+    rules = _PUNCTUATION.get(language.split("-")[0].lower(), [])
+
+    def fix(text: str | None, rules: list) -> str | None:
         if not text:
             return text
         for pattern, replacement in rules:
             text = pattern.sub(replacement, text)
         return text
 
-    for node in root.iter():
-        if not isinstance(node.tag, str) or node.tag in ("code", "pre", "kbd", "samp"):
-            if isinstance(node.tag, str):
-                node.tail = fix(node.tail)
-            continue
-        if node.getparent() is not None and node.getparent().tag in ("code", "pre"):
-            continue
-        node.text = fix(node.text)
-        node.tail = fix(node.tail)
+    if node.tag not in ("code", "pre", "kbd", "samp"):
+        node.text = fix(node.text, rules)
+        for child in node:
+            if isinstance(child.tag, str):
+                _punctuate(child, language)
+            # the text after a child is the parent's, in the parent's language
+            child.tail = fix(child.tail, rules)
 
 
 #: Block elements a note may hold, set inside the inline note as spans of these classes.

@@ -39,6 +39,8 @@ class Essay:
     epigraph: str | None
     epigraph_source: str | None
     credit: str | None
+    #: An editor's headnote: where and when the text was delivered or first printed.
+    note: str | None
     #: Where the text comes from and on what terms (for the credits page).
     year: str | None
     collection: str | None
@@ -116,6 +118,17 @@ class Book:
                 seen.setdefault(name, None)
         return tuple(seen)
 
+    def contributor_names(self) -> tuple[str, ...]:
+        """Everyone the Contributors page lists, in order of first appearance: each essay's
+        authors and translators, then the people of the foreword and other authored pieces
+        (and of `foreword_by`, `introduction_by`) whom the contributors file describes — an
+        editor's own unlisted preface does not make the editor a contributor."""
+        essays = (n for e in self.essays() for n in (*e.authors, *e.translators))
+        pieces = (n for e in (*self.front, *self.back) for n in (*e.authors, *e.translators))
+        credited = (*self.meta.foreword_by, *self.meta.introduction_by)
+        return tuple(dict.fromkeys([*essays, *(n for n in (*pieces, *credited)
+                                               if self.roster.resolve(n) is not None)]))
+
     @property
     def is_anthology(self) -> bool:
         """True when essays have more than one distinct author (bylines are then printed)."""
@@ -156,6 +169,8 @@ class RenderedEssay:
     epigraph_html: str | None
     epigraph_source_html: str | None
     credit_html: str | None
+    #: The headnote (the front matter's `note:`), set under the essay's title, or None.
+    note_html: str | None
     #: The credit details (collection, copyright, licence, source) with smart punctuation.
     collection_html: str | None
     copyright_html: str | None

@@ -47,6 +47,10 @@ class Theme:
     description: str = ""
     #: The typefaces the theme sets the book in, as the copyright page credits them.
     typefaces: str = ""
+    #: The family the text is set in ("Source Serif 4"), and the families its stylesheet falls
+    #: back to, in order, for characters the text face lacks (modern's polytonic Greek).
+    text_face: str = ""
+    fallback_faces: tuple[str, ...] = ()
 
     @property
     def roots(self) -> list[Path]:
@@ -66,11 +70,21 @@ class Theme:
         """The CSS files for `print`, `epub` or `screen`: the shared book structure for the
         medium (`print-structure.css`, from the nearest theme that has one), the theme's fonts
         and stylesheet, the project's last."""
-        sheets = [self.nearest(f"{medium}-structure.css"), self.root / "fonts.css",
-                  self.root / f"{medium}.css"]
+        sheets = [self.nearest(f"{medium}-structure.css"), *self.fallback_font_sheets(medium),
+                  self.root / "fonts.css", self.root / f"{medium}.css"]
         if self.overrides is not None:
             sheets.append(self.overrides / f"{medium}.css")
         return [s for s in sheets if s is not None and s.is_file()]
+
+    def fallback_font_sheets(self, medium: str) -> list[Path]:
+        """In print, the `fonts.css` of each inherited theme that ships a fallback face (modern's
+        EB Garamond is classic's), so the text falls back to it, never to whatever the machine
+        has; its font files are read from that theme's folder."""
+        if medium != "print":
+            return []
+        return [root / "fonts.css" for root in self.roots[1:]
+                if any(root / "fonts" in path.parents for face in self.fallback_faces
+                       for path in self.face_files(face))]
 
     def published_stylesheets(self, medium: str) -> list[tuple[str, Path]]:
         """The stylesheets for `medium` as an ebook or web page ships them: (file name, source).
@@ -80,6 +94,12 @@ class Theme:
 
     def fonts(self) -> list[Path]:
         return sorted((self.root / "fonts").glob("*.[ot]tf"))
+
+    def face_files(self, family: str) -> list[Path]:
+        """The font files of `family` the theme (or a theme it inherits) ships: by the fonts'
+        naming, "EB Garamond" is `fonts/EBGaramond-*.ttf`."""
+        stem = family.replace(" ", "")
+        return sorted(path for root in self.roots for path in (root / "fonts").glob(f"{stem}-*.[ot]tf"))
 
     def environment(self) -> jinja2.Environment:
         """A Jinja2 environment that finds project templates before the theme's.
@@ -165,7 +185,8 @@ def load_theme(project: Project) -> Theme:
     variables = {**theme.variables, **project.config.theme.variables()}
     return Theme(name=name, root=theme.root, overrides=styles if styles.is_dir() else None,
                  variables=variables, parent=theme.parent, description=theme.description,
-                 typefaces=theme.typefaces)
+                 typefaces=theme.typefaces, text_face=theme.text_face,
+                 fallback_faces=theme.fallback_faces)
 
 
 @functools.cache
@@ -177,5 +198,8 @@ def builtin_theme(name: str) -> Theme:
     parent = builtin_theme(data["inherits"]) if data.get("inherits") else None
     variables = {**(parent.variables if parent else {}),
                  **{key: str(value) for key, value in data.get("variables", {}).items()}}
+    faces = data.get("faces", {})
     return Theme(name=name, root=root, overrides=None, variables=variables, parent=parent,
-                 description=data.get("description", ""), typefaces=data.get("typefaces", ""))
+                 description=data.get("description", ""), typefaces=data.get("typefaces", ""),
+                 text_face=faces.get("text", parent.text_face if parent else ""),
+                 fallback_faces=tuple(faces.get("fallback", ())))

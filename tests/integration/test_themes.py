@@ -23,11 +23,11 @@ from pypdf import PdfReader
 from pypdf.generic import IndirectObject
 
 from bookify.outputs.png import open_pdf, render_page
-from bookify.themes import BUILTIN_THEMES, available_themes
+from bookify.themes import BUILTIN_THEMES, available_themes, builtin_theme
 from tests.support.pdf import fonts, page_sizes, page_texts, trim_boxes
 
 from .bookcheck import ARABIC, FEATURES_ESSAYS, PrintedBook, flat, folio
-from .conftest import BuiltBook, copy_project, lazy_project
+from .conftest import BuiltBook, build_project, copy_project, lazy_project
 
 THEMES = available_themes()
 
@@ -209,7 +209,9 @@ def test_the_book_is_set_in_the_themes_own_typefaces(themed: BuiltBook) -> None:
     assert found and all(f.embedded for f in found), [f.base_font for f in found if not f.embedded]
     assert all(f.font_file in ("FontFile2", "FontFile3") for f in found), found
     families = {family for family in _pdf_families(themed.pdf) if "Mono" not in family}
-    assert families == _theme_families(themed.theme), (themed.theme, families)
+    # a fallback face (modern's EB Garamond, for polytonic Greek) only when the text needs it
+    fallbacks = set(builtin_theme(themed.theme).fallback_faces)
+    assert families - fallbacks == _theme_families(themed.theme) - fallbacks, (themed.theme, families)
 
 
 def test_every_page_is_the_trim_size(themed: BuiltBook) -> None:
@@ -294,3 +296,22 @@ def test_theme_variables_change_the_printed_book(themed: BuiltBook, variant: Bui
     # opener_folio = "none": no folio on an opener; the theme's default prints one.
     assert all(folio(base.pages[i]) is not None for i in base.opener_pages(FEATURES_ESSAYS))
     assert all(folio(changed.pages[i]) is None for i in changed.opener_pages(FEATURES_ESSAYS))
+
+
+def test_modern_sets_polytonic_greek_in_its_fallback_face_and_says_so(tmp_path: Path) -> None:
+    """Source Serif 4 has no polytonic Greek: modern sets it in EB Garamond, which it ships, not
+    in whatever font the machine has, and the build names the characters."""
+    root = tmp_path / "greek"
+    (root / "manuscripts").mkdir(parents=True)
+    (root / "bookify.toml").write_text(
+        '[book]\ntitle = "Arete"\n\n[print]\neditions = ["print"]\ncover_wrap = false\n\n'
+        '[theme]\nname = "modern"\n', encoding="utf-8")
+    (root / "manuscripts" / "a.md").write_text(
+        "---\ntitle: Virtue\n---\n\nThe Greeks called it ἀρετῆς ἕνεκα, for virtue’s sake.\n",
+        encoding="utf-8")
+    book = build_project(root, ["pdf"], root / "build")
+    families = _pdf_families(book.pdf)
+    assert "EB Garamond" in families and not any("DejaVu" in f for f in families), families
+    (notice,) = [d for d in book.build_result("pdf").diagnostics.items
+                 if "EB Garamond" in d.message]
+    assert "Source Serif 4" in notice.message and "ῆ" in notice.message

@@ -97,7 +97,8 @@ def test_listed_file_that_does_not_exist(tmp_path):
     e = info.value
     assert e.render(root) == (
         "bookify.toml:3: contents lists '02-missing.md', but there is no such file in manuscripts/\n"
-        "  hint: check the spelling, or remove the entry from contents"
+        "  hint: check the spelling, or remove the entry from contents (or delete 'contents' to "
+        "use every file in manuscripts/ in file-name order)"
     )
     assert e.location.key == "contents[1]"
 
@@ -284,6 +285,28 @@ def test_duplicate_explicit_slugs(tmp_path):
     assert info.value.render(root) == (
         "manuscripts/02-b.md: two essays have the id 'same': this one and manuscripts/01-a.md\n"
         "  hint: give one of them a different 'slug:' in its front matter"
+    )
+    assert info.value.exit_code == 3
+
+
+@pytest.mark.parametrize("slugged, named", [("01-maxims.md", "02-rochefoucauld.md"),
+                                             ("02-maxims.md", "01-rochefoucauld.md")])
+def test_a_slug_that_is_another_essays_id_is_an_error_naming_both_files(tmp_path, slugged, named):
+    """A `slug:` never renames the essay whose file name gives it the same id (which would
+    change that essay's --essay id and EPUB file name): it is an error, in either order."""
+    root = write_project(
+        tmp_path,
+        files={
+            f"manuscripts/{slugged}": essay("Maxims", slug="rochefoucauld"),
+            f"manuscripts/{named}": essay("La Rochefoucauld"),
+        },
+    )
+    with pytest.raises(ManuscriptError) as info:
+        assembled(root)
+    assert info.value.render(root) == (
+        f"manuscripts/{slugged}:3: the slug 'rochefoucauld' is already the id of "
+        f"manuscripts/{named} (from its file name)\n"
+        "  hint: give this essay a different 'slug:', or rename the other file"
     )
     assert info.value.exit_code == 3
 

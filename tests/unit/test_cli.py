@@ -395,3 +395,30 @@ def test_strict_turns_warnings_into_errors_and_writes_nothing(tmp_path):
     assert not (root / "build").exists()
     relaxed = run("build", "--project", root, "--format", "html")
     assert relaxed.exit_code == 0 and (root / "build" / "html" / "index.html").is_file()
+
+
+def test_pdf_with_no_editions_is_an_error_before_any_layout(tmp_path):
+    root = write_project(tmp_path, toml='[book]\ntitle = "X"\n\n[print]\neditions = []\n')
+    result = run("build", "--project", root, "--format", "pdf")
+    assert result.exit_code == 2
+    assert result.stderr.startswith(
+        "error: bookify.toml:5: [print] editions is empty, so there is no PDF to build\n"
+        "  hint: list the editions to build, editions = [\"print\", \"digital\"], or build "
+        "another format (--format epub)")
+    assert not (root / "build").exists() or not list((root / "build").glob("*.pdf"))
+
+
+def test_no_editions_with_other_formats_is_a_warning(tmp_path):
+    root = write_project(tmp_path, toml='[book]\ntitle = "X"\n\n[print]\neditions = []\n')
+    result = run("build", "--project", root, "--format", "pdf,html")
+    assert result.exit_code == 0, result.output
+    assert ("warning: bookify.toml:5: [print] editions is empty, so no PDF was built"
+            in result.stderr)
+    assert (root / "build" / "html" / "index.html").is_file()
+
+
+def test_build_help_names_the_files_it_writes():
+    result = run("build", "--help")
+    text = " ".join(result.output.split())
+    assert "<title>.pdf" not in text
+    assert "build/<slug>-print.pdf, -digital.pdf, -cover.pdf and build/<slug>.epub" in text

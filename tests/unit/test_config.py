@@ -418,6 +418,20 @@ def test_toml_syntax_error_reports_the_line(tmp_path):
     assert error.render(tmp_path).startswith("bookify.toml:3: not valid TOML: ")
 
 
+def test_a_key_set_twice_says_so_and_where_the_first_is(tmp_path):
+    error = config_error(tmp_path, '[book]\ntitle = "X"\nlanguage = "en"\ntitle = "Y"\n')
+    assert error.render(tmp_path) == (
+        "bookify.toml:4: not valid TOML: 'title' is set twice\n"
+        "  hint: keep one of the two: the first is on line 2")
+
+
+def test_a_table_written_twice_says_so_and_where_the_first_is(tmp_path):
+    error = config_error(tmp_path, '[book]\ntitle = "X"\n\n[print]\ntrim = "6x9"\n[book]\n')
+    assert error.render(tmp_path) == (
+        "bookify.toml:6: not valid TOML: the table [book] is written twice\n"
+        "  hint: put all of [book]'s keys under the first [book], on line 1")
+
+
 def test_toml_single_word_value_reports_the_line(tmp_path):
     error = config_error(tmp_path, "[book]\n\n\ntitle = Essays\n")
     assert error.location.line == 4

@@ -292,3 +292,13 @@ def test_a_markdown_file_with_a_byte_order_mark_loads(tmp_path):
     with one (read_manuscript reads utf-8-sig), so a contributor's Markdown file may too."""
     write(tmp_path, {"contributors/jane.md": "\ufeff---\nname: Jane Doe\n---\nA bio.\n"})
     assert [(p.name, p.bio) for p in load_roster(tmp_path).people] == [("Jane Doe", "A bio.")]
+
+
+def test_a_contributor_written_twice_says_so(tmp_path):
+    (tmp_path / "contributors.toml").write_text(
+        '[ada]\nname = "Ada"\n\n[bob]\nname = "Bob"\n\n[ada]\nbio = "Again"\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_roster(tmp_path)
+    assert info.value.render(tmp_path) == (
+        "contributors.toml:7: not valid TOML: the table [ada] is written twice\n"
+        "  hint: put all of [ada]'s keys under the first [ada], on line 1")

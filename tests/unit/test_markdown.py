@@ -514,3 +514,13 @@ def test_essays_converted_through_the_cache_are_the_same_and_not_converted_again
     assert "<em>emphasis</em>" in again.contents[0].body_html
     assert all(len(text) < bookify_markdown.CACHED_LENGTH for text in converted)
     assert any("Short, so never cached." in text for text in converted)
+
+
+def test_an_undefined_footnote_reference_is_a_warning_with_its_line(tmp_path: Path) -> None:
+    text = "A claim.[^1]\n\nAnother claim.[^9] And `[^code]` is code.\n\n[^1]: The source.\n"
+    root = write_project(tmp_path, files={"manuscripts/a.md": essay("A", text)})
+    book, diagnostics = rendered(root)
+    assert rendered_messages(diagnostics, root) == [
+        "warning: manuscripts/a.md:6: footnote [^9] is called but never defined\n"
+        "  hint: add a line '[^9]: the note's text' at the end of the essay, or remove the call"]
+    assert "[^9]" in next(book.essays()).body_html  # the text is kept as written

@@ -6,7 +6,7 @@ import pytest
 
 from bookify.diagnostics import Diagnostics
 from bookify.outputs import pdf
-from bookify.themes import Theme, BUILTIN_THEMES
+from bookify.themes import builtin_theme
 
 from .helpers import essay, rendered, write_project
 
@@ -16,10 +16,10 @@ def test_roman_folios(number: int, roman: str) -> None:
     assert pdf.to_roman(number) == roman
 
 
-def coverage(tmp_path, text: str, system: tuple | None) -> Diagnostics:
+def coverage(tmp_path, text: str, system: tuple | None, theme: str = "classic") -> Diagnostics:
     root = write_project(tmp_path, files={"manuscripts/a.md": essay("A", text)})
     book, _ = rendered(root)
-    theme = Theme("classic", BUILTIN_THEMES / "classic", None)
+    theme = builtin_theme(theme)
     diagnostics = Diagnostics()
     pdf._system_coverage.cache_clear()
     original = pdf._system_coverage
@@ -47,3 +47,17 @@ def test_characters_a_system_font_has_are_a_notice(tmp_path) -> None:
     assert not diagnostics.warnings
     (notice,) = diagnostics.items
     assert "set in a system font" in notice.message and "ש" in notice.message
+
+
+def test_modern_says_polytonic_greek_is_set_in_its_fallback_face(tmp_path) -> None:
+    """Source Serif 4 has no polytonic Greek (Source Sans 3, modern's other face, has, but it
+    sets only the furniture): the text's Greek is set in EB Garamond, and the build says so."""
+    diagnostics = coverage(tmp_path, "Ἀρετῆς, said the Greeks: ἀρετή.\n", (), theme="modern")
+    assert not diagnostics.warnings
+    (notice,) = diagnostics.items
+    assert "Source Serif 4" in notice.message and "EB Garamond" in notice.message
+    assert "Ἀ" in notice.message and "ῆ" in notice.message and "ή" not in notice.message
+
+
+def test_modern_sets_monotonic_greek_in_its_own_face_quietly(tmp_path) -> None:
+    assert coverage(tmp_path, "Αθήνα, Ελλάδα.\n", (), theme="modern").items == []

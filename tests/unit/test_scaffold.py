@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from bookify.errors import ConfigError
@@ -120,3 +122,49 @@ def test_an_existing_empty_folder_is_used(tmp_path):
     folder.mkdir()
     new_project(folder, "X")
     assert files_in(folder) == EXPECTED
+
+
+def test_the_scaffold_names_the_files_build_writes(tmp_path):
+    new_project(tmp_path / "book", "The Idle Hours")
+    head = (tmp_path / "book" / "bookify.toml").read_text(encoding="utf-8").split("\n\n")[0]
+    assert "<title>.pdf" not in head
+    for name in ("<slug>-print.pdf", "-digital.pdf", "-cover.pdf", "<slug>.epub"):
+        assert name in head, head
+
+
+#: The keys an anthology editor reaches for, which the scaffold shows (commented).
+SHOWN_KEYS = [
+    ("book", "dedication"), ("book", "epigraph"), ("book", "epigraph_source"),
+    ("book", "foreword_by"), ("print", "notes"), ("print", "editions"), ("print", "printer"),
+    ("print", "bleed"), ("front_matter", "files"), ("back_matter", "files"),
+    ("back_matter", "contributors"), ("epub", "page_list"), ("epub", "image_max_px"),
+]
+
+
+def test_every_key_the_scaffold_shows_is_valid_when_uncommented(tmp_path):
+    folder = tmp_path / "book"
+    new_project(folder, "The Idle Hours")
+    toml = folder / "bookify.toml"
+    lines = []
+    for line in toml.read_text(encoding="utf-8").splitlines():
+        # (but for placeholders the author must fill in: "978-…")
+        if re.match(r"# (\[[a-z_]+\]$|[a-z_]+ = )", line) and "…" not in line.split("#")[1]:
+            line = line.removeprefix("# ")  # a commented table or key, not a comment
+        lines.append(line)
+    toml.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    config = load_project(folder).config
+    for table, key in SHOWN_KEYS:
+        assert key in getattr(config, table).model_fields_set, (table, key)
+    assert "contributors.toml" in "\n".join(lines)
+
+
+def test_deleting_the_example_essays_says_how_to_use_every_file(tmp_path):
+    folder = tmp_path / "book"
+    new_project(folder, "The Idle Hours")
+    for example in (folder / "manuscripts").glob("*.md"):
+        example.unlink()
+    (folder / "manuscripts" / "mine.md").write_text("# Mine\n\nText.\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        assembled(folder)
+    assert "01-first-essay.md" in info.value.message
+    assert "delete 'contents' to use every file in manuscripts/ in file-name order" in info.value.hint

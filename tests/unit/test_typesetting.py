@@ -79,3 +79,41 @@ def test_an_essay_without_notes_has_no_footnoted_body(tmp_path: Path) -> None:
     root = write_project(tmp_path)
     book, _ = rendered(root)
     assert next(book.essays()).body_with_footnotes_html is None
+
+
+def test_german_single_quotes_but_not_apostrophes(tmp_path: Path) -> None:
+    root = write_project(tmp_path, files={
+        "manuscripts/a.md": essay("A", "Er sagte, es sei 'gut', und geht's.\n", lang="de")})
+    book, _ = rendered(root)
+    body = next(book.essays()).body_html
+    assert "‚gut‘" in body and "geht’s" in body
+
+
+def test_a_marked_passage_takes_its_languages_punctuation(tmp_path: Path) -> None:
+    text = ('She wrote *"so \'gut\' war es"*{: lang="de" } and "left".\n\n'
+            'Il a dit "oui" : c\'est tout !\n{: lang="fr" }\n\n'
+            'Back in "English" here: fine!\n')
+    root = write_project(tmp_path, files={"manuscripts/a.md": essay("A", text)})
+    book, _ = rendered(root)
+    body = next(book.essays()).body_html
+    assert "„so ‚gut‘ war es“" in body and "and “left”." in body
+    assert "«\u00a0oui\u00a0»\u00a0: c’est tout\u00a0!" in body
+    assert "in “English” here: fine!" in body
+
+
+def test_a_spaced_hyphen_becomes_an_en_dash_but_not_in_code(tmp_path: Path) -> None:
+    text = "Walls were raised - and argued over; well-made, 3 - 2, `a - b`.\n\n    x - y\n"
+    root = write_project(tmp_path, files={"manuscripts/a.md": essay("A", text)})
+    book, _ = rendered(root)
+    body = next(book.essays()).body_html
+    assert "raised – and argued" in body and "well-made" in body and "3 – 2" in body
+    assert "<code>a - b</code>" in body and "x - y" in body
+
+
+def test_stanzas_of_up_to_six_lines_are_marked_to_be_kept_whole(tmp_path: Path) -> None:
+    short = "".join(f"Line {n}  \n" for n in range(6)) + "{: .verse }\n\n"
+    long = "".join(f"Line {n}  \n" for n in range(7)) + "{: .verse }\n"
+    root = write_project(tmp_path, files={"manuscripts/a.md": essay("A", short + long)})
+    book, _ = rendered(root)
+    stanzas = html.fragment_fromstring(next(book.essays()).body_html, create_parent="div")
+    assert [p.get("class") for p in stanzas.xpath("p")] == ["verse short-stanza", "verse"]

@@ -345,18 +345,28 @@ def _pad_for_printer(document: Document, printer: str) -> None:
 
 
 def check_font_coverage(rendered: RenderedBook, theme: Theme, diagnostics: Diagnostics) -> None:
-    """Say which characters the theme's fonts cannot set, and which no font here can.
+    """Say which characters the theme's text face cannot set, and what sets them instead: the
+    theme's fallback face (a notice), a system font (a notice), or nothing (a warning).
 
-    WeasyPrint quietly sets a character the book's typeface lacks in some system font (so the
-    PDF differs between machines), and one that no font has as an empty box.
+    WeasyPrint quietly sets a character the book's typeface lacks in the next face of the
+    stylesheet's list, or in some system font (so the PDF differs between machines), and one
+    that no font has as an empty box.
     """
     characters = set(characters_of(_book_text(rendered)))
-    covered: set[int] = set()
-    for font in theme.fonts():
-        with TTFont(font, lazy=True) as face:
-            covered.update(face.getBestCmap())
+    text_face = theme.text_face
+    covered = _coverage(theme.face_files(text_face) if text_face else theme.fonts())
     missing = sorted(c for c in characters
                      if ord(c) not in covered and unicodedata.category(c) not in _INVISIBLE)
+    for fallback in theme.fallback_faces:
+        if not missing:
+            break
+        has = _coverage(theme.face_files(fallback))
+        set_there = [c for c in missing if ord(c) in has]
+        if set_there:
+            diagnostics.notice(
+                f"{len(set_there)} characters are not in {text_face}, the theme's text face, and "
+                f"are set in {fallback}: {_sample(set_there)}")
+        missing = [c for c in missing if ord(c) not in has]
     if not missing:
         return
     nowhere = [c for c in missing if not _system_font_has(c)]
@@ -374,6 +384,15 @@ def check_font_coverage(rendered: RenderedBook, theme: Theme, diagnostics: Diagn
         )
 
 
+def _coverage(fonts: list[Path]) -> set[int]:
+    """The code points the font files have glyphs for."""
+    covered: set[int] = set()
+    for font in fonts:
+        with TTFont(font, lazy=True) as face:
+            covered.update(face.getBestCmap())
+    return covered
+
+
 #: Character categories that draw nothing (spaces, controls, format marks).
 _INVISIBLE = {"Cc", "Cf", "Zs", "Zl", "Zp"}
 
@@ -386,7 +405,8 @@ def _book_text(rendered: RenderedBook) -> Iterator[str]:
         yield entry.title_html
     for essay in rendered.texts():
         yield from (essay.title_html, essay.subtitle_html or "", essay.epigraph_html or "",
-                    essay.epigraph_source_html or "", essay.credit_html or "", essay.body_html,
+                    essay.epigraph_source_html or "", essay.credit_html or "", essay.note_html or "",
+                    essay.body_html,
                     essay.notes_html, *essay.essay.authors, *essay.essay.translators)
 
 
