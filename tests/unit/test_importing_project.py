@@ -64,7 +64,7 @@ def test_import_writes_the_essay_images_comments_and_lists_it_in_contents(book, 
     config = (book / "bookify.toml").read_text()
     assert ('contents = [\n  "01-first-essay.md",\n  "02-second-essay.md",\n'
             '  "smith-on-gates.md",\n]') in config
-    assert "# Reading order. Without it, every file" in config  # comments kept
+    assert "# Reading order. Without it (delete these lines)" in config  # comments kept
     assert "# publisher = \"Your Press\"" in config
     assert "Smith - On Gates.docx → manuscripts/smith-on-gates.md" in result.output
     assert "comments: 1, kept apart from the text → manuscripts/smith-on-gates.comments.md" in (
