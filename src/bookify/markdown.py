@@ -136,6 +136,7 @@ def render_book(
     )
     if book.back_matter.contributors or book.back_matter.author_index:
         result = dataclasses.replace(result, people=_people(result, converter))
+    converter.keep_short_texts()
     return result
 
 
@@ -214,7 +215,8 @@ class _Draft:
         )
 
 
-#: Texts at least this long (essays, not titles) are converted through the cache.
+#: Texts at least this long (essays, not titles) are kept in the cache one by one; shorter ones
+#: all together.
 CACHED_LENGTH = 2000
 
 
@@ -224,6 +226,13 @@ class _Converter:
         self.project = project
         self.diagnostics = diagnostics
         self.cache = cache
+        #: The short texts (titles, bylines, credits, bios) converted in this build, and those
+        #: the last build converted: one cache entry for all of them.
+        self._short: dict[str, str] = {}
+        self._kept_short: dict[str, str] = {}
+        if cache is not None:
+            kept = cache.get_object(self._short_key())
+            self._kept_short = kept if isinstance(kept, dict) else {}
         self.md = python_markdown.Markdown(
             extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS, output_format="html"
         )
@@ -236,7 +245,12 @@ class _Converter:
         """Markdown → sanitised HTML: a function of the text alone (and of this module and the
         libraries it calls, which the cache key names), so it can be kept."""
         key = None
-        if self.cache is not None and len(text) >= CACHED_LENGTH:
+        if len(text) < CACHED_LENGTH:
+            kept_short = self._short.get(text, self._kept_short.get(text))
+            if isinstance(kept_short, str):
+                self._short[text] = kept_short
+                return kept_short
+        elif self.cache is not None:
             key = fingerprint("bookify markdown", _conversion_version(), text)
             kept = self.cache.get(key)
             if kept is not None:
@@ -245,7 +259,19 @@ class _Converter:
         html = _sanitize(self.md.convert(text))
         if key is not None:
             self.cache.put(key, html.encode("utf-8"))
+        elif len(text) < CACHED_LENGTH:
+            self._short[text] = html
         return html
+
+    def keep_short_texts(self) -> None:
+        """Keep this build's short texts for the next one (only these, so the entry does not
+        grow with every edit)."""
+        if self.cache is not None and self._short != self._kept_short:
+            self.cache.put_object(self._short_key(), self._short)
+
+    @staticmethod
+    def _short_key() -> str:
+        return fingerprint("bookify markdown short texts", _conversion_version())
 
     def html(self, text: str) -> str:
         """Markdown → sanitised HTML blocks, serialised as XHTML-safe text."""
