@@ -403,7 +403,7 @@ class ProjectConfig(_Section):
 def load_config(path: Path) -> ProjectConfig:
     """Read and validate `bookify.toml`, or raise a `ConfigError` naming every problem."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise ConfigError(
             f"no {CONFIG_FILE} in {path.parent}",
@@ -418,6 +418,11 @@ def load_config(path: Path) -> ProjectConfig:
         ) from None
     try:
         data = tomllib.loads(text)
+    except RecursionError:
+        raise ConfigError(
+            "not valid TOML: arrays or tables nested too deeply to read", Location(path),
+            "a book's settings are nested a level or two deep; remove the extra brackets",
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         line = _toml_error_line(str(exc))
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
@@ -426,6 +431,7 @@ def load_config(path: Path) -> ProjectConfig:
             Location(path, line),
             "check quotes, commas and brackets on that line (strings need double quotes)",
         ) from None
+    _refuse_control_characters(data, path, text)
     try:
         return ProjectConfig.model_validate(data)
     except ValidationError as exc:
@@ -435,6 +441,23 @@ def load_config(path: Path) -> ProjectConfig:
         first, *rest = problems
         first.also = tuple(rest)
         raise first from None
+
+
+def _refuse_control_characters(data: Any, path: Path, text: str,
+                               loc: tuple[Any, ...] = ()) -> None:
+    """A string written with an escape such as "\\u000c" holds a character no book can print
+    (XML cannot hold it): name the key rather than fail in the EPUB writer."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            _refuse_control_characters(value, path, text, (*loc, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            _refuse_control_characters(value, path, text, (*loc, index))
+    elif isinstance(data, str) and re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]", data):
+        key = _dotted(loc)
+        raise ConfigError(f"{key}: holds a control character (such as \\u000c)",
+                          Location(path, find_key_line(text, loc), key),
+                          "remove the escaped control character from the value")
 
 
 def _is_union_noise(error: dict[str, Any]) -> bool:

@@ -16,6 +16,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .config import find_key_line
+from .imagecheck import ImageProblem, check_image
 from .errors import ConfigError, Location, unknown_key_hint
 from .manuscript import front_matter_line
 
@@ -95,6 +96,9 @@ def _from_toml(root: Path, path: Path) -> list[Contributor]:
     text = _read(path)
     try:
         data = tomllib.loads(text)
+    except RecursionError:
+        raise ConfigError("not valid TOML: nested too deeply to read", Location(path),
+                          "each contributor is one table of a few keys") from None
     except tomllib.TOMLDecodeError as exc:
         line = re.search(r"at line (\d+)", str(exc))
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
@@ -120,6 +124,9 @@ def _from_markdown(root: Path, path: Path) -> Contributor:
                           "between --- lines, then the bio")
     try:
         data = yaml.safe_load(match[1]) or {}
+    except (RecursionError, ValueError) as exc:  # deep nesting, or a date like 2020-02-30
+        raise ConfigError(f"front matter cannot be read: {type(exc).__name__ if isinstance(exc, RecursionError) else exc}",
+                          Location(path, 2), "write plain 'key: value' lines with real dates") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise ConfigError(f"front matter is not valid YAML: {getattr(exc, 'problem', exc)}",
@@ -157,6 +164,11 @@ def _validated(root: Path, key: str, entry: dict, path: Path, line_of) -> Contri
             raise ConfigError(f"contributor '{key}': no photo '{valid.photo}' in the project",
                               Location(path, line_of(("photo",))),
                               "give the photo's path relative to the project folder")
+        try:
+            check_image(photo)
+        except ImageProblem as problem:
+            raise ConfigError(f"contributor '{key}': photo '{valid.photo}': {problem.message}",
+                              Location(path, line_of(("photo",))), problem.hint) from None
     return Contributor(
         id=key, name=valid.name, sort_name=valid.sort_name or default_sort_name(valid.name),
         bio=valid.bio, photo=photo, links=tuple(valid.links),

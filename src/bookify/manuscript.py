@@ -20,6 +20,20 @@ from .errors import Location, ManuscriptError, unknown_key_hint
 
 _FENCE = re.compile(r"^(---|\.\.\.)\s*$")
 
+#: Characters XML (so XHTML, the EPUB and WeasyPrint) cannot hold: C0 controls other than tab,
+#: line feed and carriage return (Word's manual line break is a vertical tab, \x0b), and the
+#: noncharacters U+FFFE and U+FFFF.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def drop_control_characters(text: str) -> tuple[str, list[tuple[int, str]]]:
+    """`text` without the characters XML cannot hold, and (line, character) of each dropped,
+    so the author can be told where they were (a vertical tab, Word's line break, becomes a space)."""
+    dropped = [(text.count("\n", 0, m.start()) + 1, m[0]) for m in _NOT_XML.finditer(text)]
+    if not dropped:
+        return text, []
+    return _NOT_XML.sub(lambda m: " " if m[0] == "\x0b" else "", text), dropped
+
 
 class EssayMeta(BaseModel):
     """The front matter keys an essay may carry. Unknown keys are refused with a did-you-mean."""
@@ -95,6 +109,8 @@ class Manuscript:
     body: str
     #: The 1-based line of `path` on which `body` starts.
     body_line: int
+    #: (line, character) of each control character dropped from the file.
+    dropped: tuple[tuple[int, str], ...] = ()
 
 
 def read_manuscript(path: Path) -> Manuscript:
@@ -105,7 +121,7 @@ def read_manuscript(path: Path) -> Manuscript:
         raise ManuscriptError(
             f"not UTF-8 text (byte {exc.start})", Location(path), "save the file as UTF-8"
         ) from None
-    text = text.replace("\r\n", "\n")
+    text, dropped = drop_control_characters(text.replace("\r\n", "\n"))
     front_text, body, body_line = split_front_matter(path, text)
     data = _parse_yaml(path, front_text) if front_text is not None else {}
     meta = _validate(path, data, front_text or "")
@@ -118,7 +134,8 @@ def read_manuscript(path: Path) -> Manuscript:
     title = meta.title
     if not title:
         title, body, body_line = _title_from_heading(path, body, body_line)
-    return Manuscript(path=path, meta=meta, title=title, body=body, body_line=body_line)
+    return Manuscript(path=path, meta=meta, title=title, body=body, body_line=body_line,
+                      dropped=tuple(dropped))
 
 
 def split_front_matter(path: Path, text: str) -> tuple[str | None, str, int]:
@@ -140,6 +157,17 @@ def split_front_matter(path: Path, text: str) -> tuple[str | None, str, int]:
 def _parse_yaml(path: Path, front: str) -> dict[str, Any]:
     try:
         data = yaml.safe_load(front)
+    except RecursionError:
+        raise ManuscriptError(
+            "front matter is nested too deeply to read", Location(path, 2),
+            "front matter holds plain 'key: value' lines and short lists",
+        ) from None
+    except ValueError as exc:  # a well-formed but impossible date, such as 2020-02-30
+        raise ManuscriptError(
+            f"front matter holds an impossible date ({exc})",
+            Location(path, _impossible_date_line(front)),
+            "write a real date as YYYY-MM-DD, or put the value in quotes to keep it as text",
+        ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else None
@@ -158,6 +186,17 @@ def _parse_yaml(path: Path, front: str) -> dict[str, Any]:
             "write for example\n    title: My Essay\n    author: Jane Doe",
         )
     return data
+
+
+def _impossible_date_line(front: str) -> int | None:
+    """The file line of the first YYYY-MM-DD date in front matter that is not a real date."""
+    for number, line in enumerate(front.split("\n")):
+        for match in re.finditer(r"(\d{4})-(\d{1,2})-(\d{1,2})", line):
+            try:
+                dt.date(int(match[1]), int(match[2]), int(match[3]))
+            except ValueError:
+                return number + 2
+    return None
 
 
 def _validate(path: Path, data: dict[str, Any], front: str) -> EssayMeta:

@@ -25,6 +25,8 @@ from lxml import etree, html as lxml_html
 from .assemble import slugify
 from .diagnostics import Diagnostics
 from .errors import Location, ManuscriptError
+from .imagecheck import ImageProblem, check_image
+from .manuscript import drop_control_characters
 from .model import (
     Book,
     Essay,
@@ -75,6 +77,42 @@ ALLOWED_ATTRIBUTES = {
     "time": {"datetime"},
 }
 VOID_ELEMENTS = {"br", "hr", "img", "col", "wbr"}
+
+#: The deepest nesting of elements an essay may have: far beyond any book (a list in a quote in
+#: a list…), well within what the page layout's recursion can take.
+MAX_NESTING = 40
+
+
+_DEEP_LINE = re.compile(rf"^(?:[ \t]*>){{{MAX_NESTING + 1}}}|^(?: {{4}}|\t){{{MAX_NESTING + 1}}}",
+                        re.M)
+
+
+def _refuse_deep_source(essay: Essay) -> None:
+    """Refuse quotes or lists nested past `MAX_NESTING` from the source, before Python-Markdown
+    spends minutes on them (its nested lists cost the square of their depth)."""
+    match = _DEEP_LINE.search(essay.markdown)
+    if match:
+        line = essay.body_line + essay.markdown.count("\n", 0, match.start())
+        raise ManuscriptError(
+            f"the text is nested more than {MAX_NESTING} levels deep (quotes or lists inside "
+            "one another)", Location(essay.source, line),
+            "no book needs this much nesting: flatten the quotes or lists")
+
+
+def _text_of(markdown: str) -> str:
+    """The start of a piece of Markdown, to quote in a message."""
+    text = " ".join(markdown.split())
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def _depth(root: etree._Element) -> int:
+    """How many elements deep a tree goes, counted without recursion."""
+    deepest, stack = 0, [(root, 0)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in node)
+    return deepest
 
 
 def render_book(
@@ -212,10 +250,38 @@ class _Converter:
             extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS, output_format="html"
         )
 
-    def tree(self, text: str) -> etree._Element:
-        """Markdown → sanitised HTML, parsed into a `<div>` holding the blocks."""
+    def tree(self, text: str, location: Location | None = None,
+             images: bool = False) -> etree._Element:
+        """Markdown → sanitised HTML, parsed into a `<div>` holding the blocks.
+
+        Text that did not come through `read_manuscript` (config strings, bios) may still hold
+        characters XML cannot; they are dropped here with a warning. Nesting deeper than any
+        book needs is refused before it can exhaust the layout's recursion.
+        """
+        text, dropped = drop_control_characters(text)
+        if dropped:
+            self.diagnostics.warn(
+                f"dropped {len(dropped)} control character{'s' if len(dropped) > 1 else ''} "
+                f"from '{text[:40]}'", location or Location(),
+                "delete the form feeds, escapes or vertical tabs from the text")
         self.md.reset()
-        return lxml_html.fragment_fromstring(_sanitize(self.md.convert(text)), create_parent="div")
+        try:
+            root = lxml_html.fragment_fromstring(_sanitize(self.md.convert(text)),
+                                                 create_parent="div")
+        except RecursionError:
+            root = None
+        if root is None or _depth(root) > MAX_NESTING:
+            raise ManuscriptError(
+                f"the text is nested more than {MAX_NESTING} levels deep (quotes, lists, "
+                "emphasis or HTML blocks inside one another)", location,
+                "no book needs this much nesting: flatten the quotes or lists")
+        if not images and (img := next(root.iter("img"), None)) is not None:
+            raise ManuscriptError(
+                f"image '{(img.get('src') or '')[:60]}' in '{_text_of(text)}': images belong in "
+                "an essay's text, its footnotes or its epigraph", location,
+                "move the image into an essay (a title, byline, dedication, bio or part "
+                "introduction cannot hold one)")
+        return root
 
     def html(self, text: str) -> str:
         """Markdown → sanitised HTML blocks, serialised as XHTML-safe text."""
@@ -237,7 +303,8 @@ class _Converter:
         return _serialize_children(root).strip()
 
     def convert(self, essay: Essay) -> _Draft:
-        root = self.tree(essay.markdown)
+        _refuse_deep_source(essay)
+        root = self.tree(essay.markdown, Location(essay.source), images=True)
         prefix = essay.id + "--"
         notes = None
         for container in root.xpath('./div[@class="footnote"]'):
@@ -248,7 +315,11 @@ class _Converter:
                 if node.get("id"):
                     node.set("id", prefix + node.get("id"))
         headings = self._headings(essay, root, prefix)
-        images = self._images(essay, root)
+        epigraph = self.tree(essay.epigraph, Location(essay.source), images=True) \
+            if essay.epigraph else None
+        # Images in the notes and the epigraph go through the same checks as the text's.
+        images = [path for tree in (root, notes, epigraph) if tree is not None
+                  for path in self._images(essay, tree)]
         _mark_languages(root)
         _set_verse(root)
         language = essay.lang or self.project.config.book.language
@@ -257,17 +328,16 @@ class _Converter:
                 punctuate(tree, language)
         _number_blocks(root, essay.id)
         ids = {n.get("id") for tree in (root, notes) if tree is not None for n in tree.iter() if n.get("id")}
-        epigraph = self.html(essay.epigraph) if essay.epigraph else None
         return _Draft(
             essay=essay,
             body=root,
             notes=notes,
             headings=headings,
-            images=images,
+            images=tuple(dict.fromkeys(images)),
             ids=ids,
             title_html=self.inline(essay.title),
             subtitle_html=self.inline(essay.subtitle) if essay.subtitle else None,
-            epigraph_html=epigraph,
+            epigraph_html=_serialize_children(epigraph) if epigraph is not None else None,
             epigraph_source_html=self.inline(essay.epigraph_source) if essay.epigraph_source else None,
             credit_html=self.inline(essay.credit) if essay.credit else None,
             inlines={key: self.inline(getattr(essay, key)) for key in
@@ -334,6 +404,11 @@ class _Converter:
                     f"image '{src}' is not a JPEG, PNG, GIF, WebP or SVG file", location,
                     "convert it to PNG or JPEG",
                 )
+            try:
+                check_image(path)
+            except ImageProblem as problem:
+                raise ManuscriptError(f"image '{src}': {problem.message}", location,
+                                      problem.hint) from None
             if "decorative" in (img.get("class") or "").split():
                 img.set("alt", "")
                 img.set("role", "presentation")

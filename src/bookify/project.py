@@ -80,7 +80,7 @@ def load_project(root: Path) -> Project:
 
 def key_line(root: Path, loc: tuple[str, ...]) -> int | None:
     """The line of a key in the project's bookify.toml, for messages about its value."""
-    return find_key_line((root / CONFIG_FILE).read_text(encoding="utf-8"), loc)
+    return find_key_line((root / CONFIG_FILE).read_text(encoding="utf-8-sig"), loc)
 
 
 def _source_date(root: Path) -> dt.datetime:

@@ -1,0 +1,164 @@
+"""Bad input the book's author can fix is a located error or warning with a hint — never exit 70
+("a bug in bookify") — and a failed build leaves the previous outputs as they were.
+
+Each case builds `--format html` (no page layout) unless the case is about another output.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from .helpers import PNG, essay, write_project
+from .test_cli import no_traceback, plain_terminal, run  # noqa: F401 (plain_terminal: autouse)
+
+PART_TOML = '[book]\ntitle = "T"\n[[contents]]\npart = "P"\nintro = "intro.md"\nessays = ["01-a.md"]\n'
+
+
+def build(root: Path, formats: str = "html", *options: str):
+    result = run("build", "--project", root, "--format", formats, *options)
+    no_traceback(result)
+    assert result.exit_code != 70, result.output
+    return result
+
+
+def test_control_characters_are_dropped_with_a_located_warning(tmp_path):
+    body = "Hello\x0cworld \x1b and\x0bline.\n\nA note.[^1]\n\n[^1]: In a\x0bnote \ufffe.\n"
+    root = write_project(tmp_path, files={"manuscripts/01-a.md": essay("A", body)})
+    result = build(root, "html,epub")
+    assert result.exit_code == 0
+    assert "manuscripts/01-a.md:4: dropped 3 control characters (U+000C, U+001B, U+000B)" in result.stderr
+    assert "manuscripts/01-a.md:8: dropped 2 control characters (U+000B, U+FFFE)" in result.stderr
+    html = (root / "build/html/index.html").read_text(encoding="utf-8")
+    assert "Helloworld" in html and "and line." in html
+
+
+def test_a_control_character_escaped_in_bookify_toml_names_the_key(tmp_path):
+    root = write_project(tmp_path, '[book]\ntitle = "T\\u000c"\n')
+    result = build(root)
+    assert result.exit_code == 2
+    assert "bookify.toml:2: book.title: holds a control character" in result.stderr
+
+
+def test_an_impossible_date_is_located(tmp_path):
+    text = "---\ntitle: A\ndate: 2020-02-30\n---\nText.\n"
+    root = write_project(tmp_path, files={"manuscripts/01-a.md": text})
+    result = build(root)
+    assert result.exit_code == 3
+    assert "manuscripts/01-a.md:3: front matter holds an impossible date" in result.stderr
+    assert "hint: write a real date as YYYY-MM-DD" in result.stderr
+
+
+@pytest.mark.parametrize("body", [
+    "".join("  " * i + "- x\n" for i in range(2000)),  # nested lists (RecursionError before)
+    "\n".join(">" * i + " x" for i in range(1, 200)),  # 200 nested block quotes
+    "<div>" * 1000 + "x" + "</div>" * 1000,
+])
+def test_deep_nesting_in_markdown_is_located(tmp_path, body):
+    root = write_project(tmp_path, files={"manuscripts/01-a.md": essay("A", body)})
+    result = build(root)
+    assert result.exit_code == 3
+    assert re.search(r"manuscripts/01-a.md(:\d+)?: the text is nested more than 40 levels deep",
+                     result.stderr)
+
+
+def test_nesting_a_book_uses_still_builds(tmp_path):
+    body = "\n".join(">" * i + " x" for i in range(1, 8)) + "\n"
+    root = write_project(tmp_path, files={"manuscripts/01-a.md": essay("A", body)})
+    assert build(root).exit_code == 0
+
+
+def test_deep_nesting_in_front_matter_and_bookify_toml(tmp_path):
+    text = "---\ntitle: A\nkeywords: " + "[" * 10000 + "]" * 10000 + "\n---\nText.\n"
+    root = write_project(tmp_path / "yaml", files={"manuscripts/01-a.md": text})
+    result = build(root)
+    assert result.exit_code == 3 and "manuscripts/01-a.md:2: front matter is nested too deeply" in result.stderr
+    root = write_project(tmp_path / "toml", '[book]\ntitle = "T"\ncontents = ' + "[" * 5000 + "]" * 5000)
+    result = build(root)
+    assert result.exit_code == 2 and "bookify.toml: not valid TOML: arrays or tables nested" in result.stderr
+
+
+@pytest.mark.parametrize("data", [PNG[:40], PNG[:-20], b"GIF89a not really"])
+def test_a_corrupt_or_truncated_image_is_located(tmp_path, data):
+    root = write_project(tmp_path, files={"manuscripts/01-a.md": essay("A", "![A map](map.png)\n"),
+                                          "manuscripts/map.png": data})
+    result = build(root)
+    assert result.exit_code == 3
+    assert "manuscripts/01-a.md:4: image 'map.png': " in result.stderr
+    assert "save it again as PNG or JPEG" in result.stderr
+
+
+def test_a_decompression_bomb_cover_is_refused(tmp_path):
+    buffer = io.BytesIO()
+    Image.new("1", (20000, 20000)).save(buffer, "PNG")  # 400 megapixels in 48 KB
+    root = write_project(tmp_path, '[book]\ntitle = "T"\ncover = "cover.png"\n',
+                         files={"manuscripts/01-a.md": essay("A"), "cover.png": buffer.getvalue()})
+    result = build(root)
+    assert result.exit_code == 2
+    assert "bookify.toml:3: book.cover 'cover.png': the image is too large" in result.stderr
+
+
+def test_a_non_utf8_part_intro_is_located(tmp_path):
+    root = write_project(tmp_path, PART_TOML, files={"manuscripts/01-a.md": essay("A"),
+                                                    "manuscripts/intro.md": b"\xff\xfe bad"})
+    result = build(root)
+    assert result.exit_code == 3
+    assert "manuscripts/intro.md: not UTF-8 text (byte 0)" in result.stderr
+
+
+def test_output_pointing_at_a_file(tmp_path):
+    root = write_project(tmp_path)
+    (root / "a-file").write_text("keep me", encoding="utf-8")
+    result = build(root, "html", "--output", str(root / "a-file"))
+    assert result.exit_code == 5
+    assert "is a file, not a folder" in result.stderr and "hint: pass a folder" in result.stderr
+    assert (root / "a-file").read_text(encoding="utf-8") == "keep me"
+
+
+def test_a_read_only_output_folder(tmp_path, monkeypatch):
+    root = write_project(tmp_path)
+    (root / "build").mkdir()
+    if os.geteuid() != 0:
+        os.chmod(root / "build", 0o555)
+    else:  # root writes anywhere: make the folder refuse as a read-only one would
+        import tempfile
+
+        def refuse(*args, **kwargs):
+            raise PermissionError(13, "Permission denied")
+        monkeypatch.setattr(tempfile, "NamedTemporaryFile", refuse)
+        monkeypatch.setattr(tempfile, "mkdtemp", refuse)
+    try:
+        result = build(root)
+    finally:
+        os.chmod(root / "build", 0o755)
+    assert result.exit_code == 5
+    assert "cannot be written to (Permission denied)" in result.stderr
+
+
+@pytest.mark.parametrize("template, message", [
+    ("{{ 1 / 0 }}", "ZeroDivisionError: division by zero"),
+    ("{{ book + 1 }}", "TypeError"),
+    ("{% include 'dedication.html.j2' %}", "includes itself without end"),
+    ("{{ cycler.__init__.__globals__.os.popen('id').read() }}", "tried something templates may not do"),
+])
+def test_template_errors_are_located(tmp_path, template, message):
+    root = write_project(tmp_path, '[book]\ntitle = "T"\ndedication = "For X"\n',
+                         files={"manuscripts/01-a.md": essay("A"),
+                                "styles/templates/dedication.html.j2": template})
+    result = build(root)
+    assert result.exit_code == 4
+    assert "styles/templates/dedication.html.j2:1: template " in result.stderr
+    assert message in result.stderr
+
+
+def test_a_non_utf8_template(tmp_path):
+    root = write_project(tmp_path, '[book]\ntitle = "T"\ndedication = "For X"\n',
+                         files={"manuscripts/01-a.md": essay("A"),
+                                "styles/templates/dedication.html.j2": b"\xff\xfe{{ x }}"})
+    result = build(root)
+    assert result.exit_code == 4 and "is not UTF-8 text" in result.stderr
