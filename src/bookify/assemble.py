@@ -64,6 +64,9 @@ def assemble_book(project: Project, diagnostics: Diagnostics) -> Book:
         (p for p in folder.rglob("*") if p.suffix.lower() in MARKDOWN_SUFFIXES and p.is_file()),
         key=lambda p: p.relative_to(folder).as_posix(),
     )
+    for path in [folder, *available]:
+        project.check_inside(path, "this " + ("folder" if path.is_dir() else "file"),
+                             ManuscriptError)
     ids: dict[str, Path] = {}
     roster = load_roster(project.root)
 

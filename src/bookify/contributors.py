@@ -78,10 +78,22 @@ def load_roster(root: Path) -> Roster:
     path = root / CONTRIBUTORS_FILE
     folder = root / CONTRIBUTORS_DIR
     if path.is_file():
+        _inside(root, path)
         return Roster(tuple(_from_toml(root, path)), path)
     if folder.is_dir() and any(folder.glob("*.md")):
-        return Roster(tuple(_from_markdown(root, p) for p in sorted(folder.glob("*.md"))), folder)
+        files = sorted(folder.glob("*.md"))
+        for file in files:
+            _inside(root, file)
+        return Roster(tuple(_from_markdown(root, p) for p in files), folder)
     return Roster()
+
+
+def _inside(root: Path, path: Path) -> None:
+    """Refuse a contributors file that is a link leading outside the project."""
+    real = path.resolve()
+    if not real.is_relative_to(root.resolve()):
+        raise ConfigError(f"this file is a link to {real}, outside the book project",
+                          Location(path), "copy the file into the project instead of linking to it")
 
 
 def _read(path: Path) -> str:

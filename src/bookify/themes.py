@@ -211,6 +211,12 @@ def load_theme(project: Project) -> Theme:
         )
     theme = builtin_theme(name)
     styles = project.styles_dir
+    if styles.is_dir():
+        # Stylesheets, templates and fonts are read (and published in the EPUB) as they are:
+        # none may be a link to a file elsewhere on the computer.
+        for path in [styles, *sorted(styles.rglob("*"))]:
+            project.check_inside(path, "this " + ("folder" if path.is_dir() else "file"),
+                                 ThemeError)
     variables = {**theme.variables, **project.config.theme.variables()}
     return Theme(name=name, root=theme.root, overrides=styles if styles.is_dir() else None,
                  variables=variables, parent=theme.parent, description=theme.description,

@@ -162,3 +162,54 @@ def test_a_non_utf8_template(tmp_path):
                                 "styles/templates/dedication.html.j2": b"\xff\xfe{{ x }}"})
     result = build(root)
     assert result.exit_code == 4 and "is not UTF-8 text" in result.stderr
+
+
+# --- reading outside the project (item 24) ----------------------------------------------------
+
+@pytest.fixture
+def outside(tmp_path) -> Path:
+    """Files outside the project, which a build must never read."""
+    folder = tmp_path / "outside"
+    folder.mkdir()
+    (folder / "secret.md").write_text(essay("Secret", "SECRET-OUTSIDE\n"), encoding="utf-8")
+    (folder / "secret.css").write_text("body { color: red }\n", encoding="utf-8")
+    (folder / "secret.toml").write_text('[x]\nname = "SECRET-OUTSIDE"\n', encoding="utf-8")
+    (folder / "secret.j2").write_text("SECRET-OUTSIDE", encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("link, target, status", [
+    ("manuscripts/02-b.md", "secret.md", 3),
+    ("styles/print.css", "secret.css", 4),
+    ("styles/screen.css", "secret.css", 4),
+    ("contributors.toml", "secret.toml", 2),
+    ("styles/templates/dedication.html.j2", "secret.j2", 4),
+])
+def test_a_link_out_of_the_project_is_refused(tmp_path, outside, link, target, status):
+    root = write_project(tmp_path / "book", '[book]\ntitle = "T"\ndedication = "For X"\n')
+    (root / link).parent.mkdir(parents=True, exist_ok=True)
+    (root / link).symlink_to(outside / target)
+    result = build(root, "html")
+    assert result.exit_code == status
+    assert f"error: {link}: this file is a link to {outside / target}, outside the book project" \
+        in result.stderr
+    assert not (root / "build").exists()
+
+
+def test_a_linked_print_stylesheet_is_a_clean_error_for_the_pdf(tmp_path, outside):
+    root = write_project(tmp_path / "book")
+    (root / "styles").mkdir()
+    (root / "styles/print.css").symlink_to(outside / "secret.css")
+    result = build(root, "pdf")
+    assert result.exit_code == 4 and "styles/print.css: this file is a link" in result.stderr
+
+
+def test_templates_cannot_reach_python_or_files(tmp_path, outside):
+    template = "{{ cycler.__init__.__globals__.os.popen('cat " + str(outside / "secret.j2") + "').read() }}"
+    root = write_project(tmp_path / "book", '[book]\ntitle = "T"\ndedication = "For X"\n',
+                         files={"manuscripts/01-a.md": essay("A"),
+                                "styles/templates/dedication.html.j2": template})
+    result = build(root)
+    assert result.exit_code == 4
+    assert "tried something templates may not do" in result.stderr
+    assert "SECRET-OUTSIDE" not in result.output
