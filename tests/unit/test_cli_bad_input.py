@@ -213,3 +213,62 @@ def test_templates_cannot_reach_python_or_files(tmp_path, outside):
     assert result.exit_code == 4
     assert "tried something templates may not do" in result.stderr
     assert "SECRET-OUTSIDE" not in result.output
+
+
+# --- writing outside the project (item 26) and a failed build's outputs (items 19, 21) ----------
+
+def test_a_link_planted_in_the_html_edition_is_replaced_not_written_through(tmp_path):
+    victim = tmp_path / "victim.txt"
+    victim.write_text("VICTIM", encoding="utf-8")
+    root = write_project(tmp_path / "book", files={"manuscripts/01-a.md": essay("A"),
+                                                   "styles/screen.css": "p { color: black }\n"})
+    (root / "build/html").mkdir(parents=True)
+    for name in ("book.css", "epub.css", "index.html"):
+        (root / "build/html" / name).symlink_to(victim)
+    result = build(root)
+    assert result.exit_code == 0, result.output
+    assert victim.read_text(encoding="utf-8") == "VICTIM"
+    html = root / "build/html"
+    assert not any(p.is_symlink() for p in html.rglob("*"))
+    assert (html / "book.css").read_text(encoding="utf-8") == "p { color: black }\n"
+
+
+def test_a_linked_html_folder_is_refused(tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    root = write_project(tmp_path / "book")
+    (root / "build").mkdir()
+    (root / "build/html").symlink_to(elsewhere)
+    result = build(root)
+    assert result.exit_code == 5
+    assert "build/html: it is a symbolic link; bookify does not write through links" in result.stderr
+    assert list(elsewhere.iterdir()) == []
+    assert sorted(p.name for p in (root / "build").iterdir()) in (["html"], [".cache", "html"])
+
+
+def snapshot(folder: Path) -> dict[Path, bytes]:
+    return {p: p.read_bytes() for p in folder.rglob("*") if p.is_file() and ".cache" not in p.parts}
+
+
+def test_a_failure_at_the_epub_leaves_every_previous_output(tmp_path):
+    root = write_project(tmp_path, files={"manuscripts/01-a.md": essay("A", "First text.\n")})
+    assert build(root, "html,epub").exit_code == 0
+    before = snapshot(root / "build")
+    assert root / "build/a-test-book.epub" in before and root / "build/html/index.html" in before
+    (root / "manuscripts/01-a.md").write_text(essay("A", "Second text.\n"), encoding="utf-8")
+    (root / "styles/templates/epub").mkdir(parents=True)
+    (root / "styles/templates/epub/nav.xhtml.j2").write_text("{{ 1 / 0 }}", encoding="utf-8")
+    result = build(root, "html,epub")
+    assert result.exit_code == 4
+    assert "styles/templates/epub/nav.xhtml.j2:1: template" in result.stderr
+    assert snapshot(root / "build") == before  # the HTML edition was not replaced either
+    assert [p.name for p in (root / "build").iterdir() if p.name.startswith(".bookify")] == []
+
+
+def test_a_broken_image_with_html_and_epub_writes_nothing(tmp_path):
+    root = write_project(tmp_path, files={"manuscripts/01-a.md": essay("A", "![A map](map.png)\n"),
+                                          "manuscripts/map.png": PNG[:-20]})
+    result = build(root, "html,epub")
+    assert result.exit_code == 3
+    assert "error: manuscripts/01-a.md:4: image 'map.png': the image is broken" in result.stderr
+    assert not (root / "build").exists()
