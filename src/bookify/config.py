@@ -110,6 +110,23 @@ def length_pt(value: str) -> float:
 Length = Annotated[str, AfterValidator(check_length)]
 
 
+def _within(low: str, high: str, what: str):
+    """A validator that keeps a length between two bounds no book goes beyond (a 40-inch
+    margin makes 40-inch pages; 0pt type prints nothing)."""
+    def check(value: str) -> str:
+        if not length_pt(low) <= length_pt(value) <= length_pt(high):
+            raise ValueError(f"'{value}' is not a plausible {what}; use a length between "
+                             f"{low} and {high}")
+        return value
+    return AfterValidator(check)
+
+
+#: The type size of a book's text, from pocket editions' smallest to large print.
+FontSize = Annotated[str, AfterValidator(check_length), _within("6pt", "24pt", "type size")]
+#: A page margin: up to 3 inches, more than any book's widest.
+Margin = Annotated[str, AfterValidator(check_length), _within("0pt", "3in", "margin")]
+
+
 def _check_colour(value: str) -> str:
     if not re.fullmatch(r"#[0-9a-fA-F]{6}", value):
         raise ValueError(f"'{value}' is not a colour; write it as #rrggbb, such as '#8a1c1c'")
@@ -249,7 +266,8 @@ class PrintSection(_Section):
     crop_marks: StrictBool = False
     """Draw crop marks around each page, for a printer's proof (print-on-demand uploads must
     not have them)."""
-    gutter: Annotated[str, AfterValidator(lambda v: v if v == "auto" else check_length(v))] = "auto"
+    gutter: Annotated[str, AfterValidator(
+        lambda v: v if v == "auto" else _within("0pt", "3in", "gutter").func(check_length(v)))] = "auto"
     """The inside margin: `auto` takes the theme's, widened to the printer's minimum for the
     book's page count; or a length such as `0.875in`."""
     notes: Literal["footnotes", "endnotes", "book-endnotes"] = "footnotes"
@@ -257,7 +275,7 @@ class PrintSection(_Section):
     (`endnotes`), or gathered before the back matter (`book-endnotes`)."""
     paper: Literal["white", "cream", "colour", "premium-colour"] = "cream"
     """The paper the book is printed on; it decides the spine width of the cover wrap."""
-    spine_width: Length | None = None
+    spine_width: Annotated[Length, _within("0pt", "4in", "spine width")] | None = None
     """The spine width from your printer's cover template, instead of the computed one."""
     cover_wrap: StrictBool = True
     """Build the print cover (back, spine and front as one PDF) with the print edition."""
@@ -333,17 +351,17 @@ class ThemeSection(_Section):
 
     name: str = "classic"
     """A built-in theme: `classic`, `modern` or `pocket`."""
-    font_size: Length | None = None
+    font_size: FontSize | None = None
     """The text's type size, such as `11pt` (each theme has its own default)."""
     leading: float | None = Field(default=None, ge=1.0, le=2.2)
     """Line height as a multiple of the type size, such as `1.4`."""
-    margin_top: Length | None = None
+    margin_top: Margin | None = None
     """The top margin of text pages (the running head sits in it)."""
-    margin_bottom: Length | None = None
+    margin_bottom: Margin | None = None
     """The bottom margin (the folio sits in it)."""
-    margin_inside: Length | None = None
+    margin_inside: Margin | None = None
     """The inside margin, at the spine; `[print] gutter` may widen it for a thick book."""
-    margin_outside: Length | None = None
+    margin_outside: Margin | None = None
     """The outside margin, at the fore-edge."""
     accent: Annotated[str, AfterValidator(lambda v: _check_colour(v))] | None = None
     """The accent colour of headings and ornaments, as `#rrggbb`."""

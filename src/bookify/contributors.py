@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 import tomllib
+from urllib.parse import urlsplit
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .config import find_key_line
 from .imagecheck import ImageProblem, check_image
@@ -37,6 +38,19 @@ class _ContributorEntry(BaseModel):
     """A portrait, relative to the project folder."""
     links: list[str] = []
     """Web pages about the contributor."""
+
+    @field_validator("links")
+    @classmethod
+    def _web_addresses(cls, links: list[str]) -> list[str]:
+        """Only web and mail addresses: a `javascript:` or `data:` link would run or smuggle
+        content in the EPUB's contributors page."""
+        for link in links:
+            parts = urlsplit(link.strip())
+            scheme = parts.scheme.lower()
+            if not (scheme in ("http", "https") and parts.netloc or scheme == "mailto"):
+                raise ValueError(f"'{link[:60]}' is not a web address; links must start with "
+                                 "https://, http:// or mailto:")
+        return [link.strip() for link in links]
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,7 +181,8 @@ def _validated(root: Path, key: str, entry: dict, path: Path, line_of) -> Contri
             raise ConfigError(
                 f"unknown key '{loc[-1]}' for contributor '{key}'", Location(path, line_of(loc)),
                 unknown_key_hint(str(loc[-1]), _ContributorEntry.model_fields)) from None
-        raise ConfigError(f"contributor '{key}': {'.'.join(map(str, loc))}: {error['msg']}",
+        raise ConfigError(f"contributor '{key}': {'.'.join(map(str, loc))}: "
+                          f"{str(error['msg']).removeprefix('Value error, ')}",
                           Location(path, line_of(loc))) from None
     photo = None
     if valid.photo:

@@ -272,3 +272,79 @@ def test_a_broken_image_with_html_and_epub_writes_nothing(tmp_path):
     assert result.exit_code == 3
     assert "error: manuscripts/01-a.md:4: image 'map.png': the image is broken" in result.stderr
     assert not (root / "build").exists()
+
+
+# --- more of the same boundary (item 27) ----------------------------------------------------------
+
+@pytest.mark.parametrize("link", ["javascript:alert(1)", "data:text/html,<script>x</script>",
+                                  "file:///etc/passwd", "vbscript:x"])
+def test_contributor_links_must_be_web_addresses(tmp_path, link):
+    root = write_project(tmp_path, files={
+        "manuscripts/01-a.md": essay("A", author="jane"),
+        "contributors.toml": f'[jane]\nname = "Jane"\nbio = "B."\nlinks = ["https://x.org", "{link}"]\n'})
+    result = build(root, "epub")
+    assert result.exit_code == 2
+    assert "contributors.toml:4: contributor 'jane': links: " in result.stderr
+    assert "is not a web address; links must start with https://" in result.stderr
+
+
+def test_a_script_in_an_svg_never_reaches_the_epub(tmp_path):
+    svg = '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><rect width="1" height="1"/></svg>'
+    root = write_project(tmp_path, files={"manuscripts/01-a.md": essay("A", "![A map](map.svg)\n"),
+                                          "manuscripts/map.svg": svg})
+    result = build(root, "epub")
+    assert result.exit_code == 3
+    assert "manuscripts/01-a.md:4: image 'map.svg': the SVG has an event handler (onload=…)" in result.stderr
+    assert not (root / "build").exists()
+
+
+def test_an_image_in_a_footnote_is_checked_and_packaged(tmp_path):
+    import zipfile
+
+    body = "A river.[^1]\n\n[^1]: ![A map of the river](images/map.png)\n"
+    root = write_project(tmp_path, files={"manuscripts/01-a.md": essay("A", body),
+                                          "manuscripts/images/map.png": PNG})
+    assert build(root, "epub").exit_code == 0
+    with zipfile.ZipFile(root / "build/a-test-book.epub") as epub:
+        assert any(name.endswith(".png") for name in epub.namelist())
+
+
+@pytest.mark.parametrize("where, files, toml", [
+    ("footnote", {"manuscripts/01-a.md": essay("A", "Text.[^1]\n\n[^1]: ![M](http://127.0.0.1:9/m.png)\n")}, ""),
+    ("epigraph", {"manuscripts/01-a.md": essay("A", epigraph="![M](http://127.0.0.1:9/m.png)")}, ""),
+    ("dedication", {"manuscripts/01-a.md": essay("A")}, 'dedication = "![M](http://127.0.0.1:9/m.png)"\n'),
+    ("bio", {"manuscripts/01-a.md": essay("A", author="jane"), "contributors.toml":
+             '[jane]\nname = "Jane"\nbio = "![M](http://127.0.0.1:9/m.png)"\n'}, ""),
+])
+def test_a_remote_image_anywhere_is_refused_with_the_network_off(tmp_path, where, files, toml):
+    root = write_project(tmp_path, '[book]\ntitle = "T"\n' + toml, files=files)
+    result = build(root, "epub")
+    assert result.exit_code == 3, (where, result.output)
+    assert "image 'http://127.0.0.1:9/m.png'" in result.stderr
+    assert not (root / "build").exists()
+
+
+@pytest.mark.parametrize("setting, message", [
+    ('[theme]\nmargin_inside = "40in"', "theme.margin_inside: '40in' is not a plausible margin"),
+    ('[theme]\nfont_size = "0pt"', "theme.font_size: '0pt' is not a plausible type size"),
+    ('[print]\ngutter = "9in"', "print.gutter: '9in' is not a plausible gutter"),
+])
+def test_absurd_geometry_is_refused_at_the_key(tmp_path, setting, message):
+    root = write_project(tmp_path, '[book]\ntitle = "T"\n' + setting + "\n")
+    result = build(root, "pdf")
+    assert result.exit_code == 2
+    assert f"bookify.toml:4: {message}" in result.stderr
+
+
+def test_a_byte_order_mark_in_bookify_toml_is_accepted(tmp_path):
+    root = write_project(tmp_path, '\ufeff[book]\ntitle = "T"\n')
+    assert build(root).exit_code == 0
+
+
+def test_a_missing_image_in_a_stylesheet_names_the_file_not_a_virtual_address(tmp_path):
+    root = write_project(tmp_path, files={"manuscripts/01-a.md": essay("A"),
+                                          "styles/print.css": "p { background: url(gone.png) }\n"})
+    result = build(root, "pdf", "--no-cache")
+    assert "file:///bookify" not in result.output
+    assert result.exit_code == 5
+    assert "error: styles/gone.png: Failed to load image at 'styles/gone.png'" in result.stderr
