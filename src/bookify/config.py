@@ -165,9 +165,9 @@ class _Section(BaseModel):
 class BookSection(_Section):
     """`[book]`: what the book is, for the title page, copyright page and metadata."""
 
-    title: str = Field(min_length=1)
+    title: str = Field(min_length=1, max_length=1000)
     """The book's title, as printed on the cover and title page."""
-    subtitle: str | None = None
+    subtitle: str | None = Field(default=None, max_length=1000)
     """A subtitle, printed under the title."""
     authors: list[str] = []
     """The book's authors. An anthology usually names editors instead."""
@@ -527,6 +527,7 @@ _HINTS = {
     "int_type": "write a whole number (no quotes)",
     "date_type": "write a date without quotes, as YYYY-MM-DD",
     "date_from_datetime_parsing": "write a date without quotes, as YYYY-MM-DD",
+    "string_too_long": "a title is a line or two: shorten it",
     "literal_error": None,
 }
 

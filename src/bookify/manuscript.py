@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, StrictBool, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError, field_validator
 
 from .config import check_language
 from .errors import Location, ManuscriptError, unknown_key_hint
@@ -35,6 +35,13 @@ def drop_control_characters(text: str) -> tuple[str, list[tuple[int, str]]]:
     return _NOT_XML.sub(lambda m: " " if m[0] == "\x0b" else "", text), dropped
 
 
+#: The longest title, subtitle or short title (in characters): a title is a line or two.
+MAX_TITLE = 1000
+#: The largest manuscript file: about 350,000 words, longer than any essay; a larger file is a
+#: mistake (a whole library pasted in) that would only tie the layout up for hours.
+MAX_MANUSCRIPT_BYTES = 2 * 2**20
+
+
 class EssayMeta(BaseModel):
     """The front matter keys an essay may carry. Unknown keys are refused with a did-you-mean."""
 
@@ -42,11 +49,11 @@ class EssayMeta(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True,
                               coerce_numbers_to_str=True)
 
-    title: str | None = None
+    title: str | None = Field(default=None, max_length=MAX_TITLE)
     """The essay's title; without it the first `# ` heading of the body is used."""
-    subtitle: str | None = None
+    subtitle: str | None = Field(default=None, max_length=MAX_TITLE)
     """A subtitle, printed under the title."""
-    short_title: str | None = None
+    short_title: str | None = Field(default=None, max_length=MAX_TITLE)
     """A shorter title for running heads."""
     author: str | list[str] | None = None
     """The essay's author, or a list of co-authors."""
@@ -115,6 +122,12 @@ class Manuscript:
 
 def read_manuscript(path: Path) -> Manuscript:
     """Read and validate one Markdown essay, or raise a `ManuscriptError` naming file and line."""
+    size = path.stat().st_size
+    if size > MAX_MANUSCRIPT_BYTES:
+        raise ManuscriptError(
+            f"the file is {size / 2**20:.1f} MB; an essay may be at most "
+            f"{MAX_MANUSCRIPT_BYTES // 2**20} MB of text", Location(path),
+            "split it into several essays, or check that it holds what you meant")
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -224,6 +237,7 @@ _HINTS = {
     "string_type": "put the value in double quotes",
     "list_type": "write a list, one '- item' per line or [a, b]",
     "date_type": "write the date as YYYY-MM-DD",
+    "string_too_long": "a title is a line or two: shorten it (a short_title goes in running heads)",
 }
 
 

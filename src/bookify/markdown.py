@@ -9,6 +9,7 @@ images checked and turned into figures, footnotes split out, headings collected.
 
 from __future__ import annotations
 
+import bisect
 import copy
 import dataclasses
 import re
@@ -97,6 +98,12 @@ def _refuse_deep_source(essay: Essay) -> None:
             f"the text is nested more than {MAX_NESTING} levels deep (quotes or lists inside "
             "one another)", Location(essay.source, line),
             "no book needs this much nesting: flatten the quotes or lists")
+
+
+#: The longest paragraph (in characters) bookify lays out: far beyond any book's (a page holds
+#: about 2,500), short of where breaking it into lines takes minutes.
+MAX_PARAGRAPH = 100_000
+_TEXT_BLOCKS = ("p", "li", "td", "th", "dd", "dt", "pre", "h1", "h2", "h3", "h4", "h5", "h6")
 
 
 def _text_of(markdown: str) -> str:
@@ -275,6 +282,13 @@ class _Converter:
                 f"the text is nested more than {MAX_NESTING} levels deep (quotes, lists, "
                 "emphasis or HTML blocks inside one another)", location,
                 "no book needs this much nesting: flatten the quotes or lists")
+        for block in root.iter(*_TEXT_BLOCKS):
+            if len(block.text_content()) > MAX_PARAGRAPH:
+                raise ManuscriptError(
+                    f"a paragraph of {len(block.text_content()):,} characters, starting "
+                    f"'{_text_of(block.text_content())}'; bookify sets at most "
+                    f"{MAX_PARAGRAPH:,} in one paragraph", location,
+                    "break it into paragraphs with blank lines")
         if not images and (img := next(root.iter("img"), None)) is not None:
             raise ManuscriptError(
                 f"image '{(img.get('src') or '')[:60]}' in '{_text_of(text)}': images belong in "
@@ -525,23 +539,35 @@ def _unlink(link: etree._Element) -> None:
 
 class _Lines:
     """Finds the source line of each occurrence of a text, in order: the second use of an image
-    is reported at its own line, not at the first one's."""
+    is reported at its own line, not at the first one's.
+
+    Texts are looked for in reading order, so each search starts where the last one ended (and
+    only falls back to the whole text), and lines are counted by bisection: an essay with
+    thousands of notes costs time in proportion to its length, not to its length squared.
+    """
 
     def __init__(self, essay: Essay) -> None:
         self.essay = essay
         self.after: dict[str, int] = {}
+        self.cursor = 0
+        self._newlines: list[int] | None = None
 
     def of(self, needle: str) -> int | None:
         text = self.essay.markdown
         if not needle:
             return None
-        index = text.find(needle, self.after.get(needle, 0))
+        start = max(self.after.get(needle, 0), self.cursor)
+        index = text.find(needle, start)
+        if index < 0:
+            index = text.find(needle, self.after.get(needle, 0))
         if index < 0:
             index = text.find(needle)
         if index < 0:
             return None
-        self.after[needle] = index + len(needle)
-        return self.essay.body_line + text.count("\n", 0, index)
+        self.after[needle] = self.cursor = index + len(needle)
+        if self._newlines is None:
+            self._newlines = [m.start() for m in re.finditer("\n", text)]
+        return self.essay.body_line + bisect.bisect_left(self._newlines, index)
 
 
 def _set_verse(root: etree._Element) -> None:

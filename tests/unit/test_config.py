@@ -514,3 +514,10 @@ def test_print_isbn_is_not_the_epub_identifier():
     assert BookSection(title="X", isbn_print="9780306406157").epub_identifier().startswith(
         "urn:uuid:"
     )
+
+
+def test_a_book_title_of_a_megabyte_is_refused(tmp_path):
+    path = tmp_path / "bookify.toml"
+    path.write_text('[book]\ntitle = "' + "T" * 1_000_000 + '"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="book.title: String should have at most 1000 characters"):
+        load_config(path)
