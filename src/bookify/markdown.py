@@ -253,6 +253,8 @@ class _Converter:
     def __init__(self, project: Project, diagnostics: Diagnostics) -> None:
         self.project = project
         self.diagnostics = diagnostics
+        #: Where the text being converted comes from, for messages about it.
+        self.where = Location()
         self.md = python_markdown.Markdown(
             extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS, output_format="html"
         )
@@ -265,6 +267,7 @@ class _Converter:
         characters XML cannot; they are dropped here with a warning. Nesting deeper than any
         book needs is refused before it can exhaust the layout's recursion.
         """
+        location = location or self.where
         text, dropped = drop_control_characters(text)
         if dropped:
             self.diagnostics.warn(
@@ -317,6 +320,13 @@ class _Converter:
         return _serialize_children(root).strip()
 
     def convert(self, essay: Essay) -> _Draft:
+        self.where = Location(essay.source)
+        try:
+            return self._convert(essay)
+        finally:
+            self.where = Location()
+
+    def _convert(self, essay: Essay) -> _Draft:
         _refuse_deep_source(essay)
         root = self.tree(essay.markdown, Location(essay.source), images=True)
         prefix = essay.id + "--"
@@ -398,6 +408,11 @@ class _Converter:
         for img in root.iter("img"):
             src = img.get("src", "")
             location = Location(essay.source, lines.of(src))
+            if not src.strip():  # no address, or one the sanitiser removed (data:, javascript:)
+                raise ManuscriptError(
+                    "an image without a file (data: and other addresses are not allowed)",
+                    Location(essay.source, lines.of("![") or lines.of("<img")),
+                    "save the image as a file in the project and link to it: ![A map](map.png)")
             if urlsplit(src).scheme in ("http", "https", "data") or src.startswith("//"):
                 if not self.project.config.build.allow_network or src.startswith("data:"):
                     raise ManuscriptError(
