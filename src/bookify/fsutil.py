@@ -111,8 +111,12 @@ def prepare_output_folder(output_dir: Path) -> None:
         raise OutputFolderError(existing, "is a file, not a folder",
                                 "pass a folder to --output (bookify creates it if needed)")
     try:
-        probe = tempfile.NamedTemporaryFile(prefix=".bookify-", dir=existing)
-        probe.close()
+        if existing != output_dir:  # made later; nothing is written beside it meanwhile
+            if not os.access(existing, os.W_OK | os.X_OK):
+                raise PermissionError(13, "Permission denied")
+        else:
+            probe = tempfile.NamedTemporaryFile(prefix=".bookify-", dir=existing)
+            probe.close()
     except OSError as exc:
         raise OutputFolderError(existing, f"cannot be written to ({exc.strerror})",
                                 "give yourself write permission on it, or pass another "
