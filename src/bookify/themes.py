@@ -109,14 +109,20 @@ class Theme:
             raise ThemeError(
                 f"template error: {exc.message}",
                 Location(Path(exc.filename) if exc.filename else None, exc.lineno),
+                "check the {{ … }} and {% … %} tags on that line (Jinja syntax)",
             ) from None
         except jinja2.TemplateNotFound as exc:
-            raise ThemeError(f"template '{exc.name}' not found in theme '{self.name}'") from None
+            raise ThemeError(f"template '{exc.name}' not found in theme '{self.name}'",
+                             _template_location(exc),
+                             "check the name in {% include %} or {% extends %}; a project's "
+                             "templates live in styles/templates/") from None
         except ThemeError:
             raise
         except jinja2.UndefinedError as exc:
             raise ThemeError(f"template '{template}': {exc.message}",
-                             _template_location(exc)) from None
+                             _template_location(exc),
+                             "check the spelling; the theme's own templates show the names "
+                             "a template is given") from None
         except SecurityError as exc:
             raise ThemeError(f"template '{template}' tried something templates may not do: {exc}",
                              _template_location(exc),
