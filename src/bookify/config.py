@@ -449,7 +449,7 @@ def load_config(path: Path) -> ProjectConfig:
             Location(path, line),
             "check quotes, commas and brackets on that line (strings need double quotes)",
         ) from None
-    _refuse_control_characters(data, path, text)
+    refuse_control_characters(data, path, text)
     try:
         return ProjectConfig.model_validate(data)
     except ValidationError as exc:
@@ -461,16 +461,16 @@ def load_config(path: Path) -> ProjectConfig:
         raise first from None
 
 
-def _refuse_control_characters(data: Any, path: Path, text: str,
+def refuse_control_characters(data: Any, path: Path, text: str,
                                loc: tuple[Any, ...] = ()) -> None:
     """A string written with an escape such as "\\u000c" holds a character no book can print
     (XML cannot hold it): name the key rather than fail in the EPUB writer."""
     if isinstance(data, dict):
         for key, value in data.items():
-            _refuse_control_characters(value, path, text, (*loc, key))
+            refuse_control_characters(value, path, text, (*loc, key))
     elif isinstance(data, list):
         for index, value in enumerate(data):
-            _refuse_control_characters(value, path, text, (*loc, index))
+            refuse_control_characters(value, path, text, (*loc, index))
     elif isinstance(data, str) and re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]", data):
         key = _dotted(loc)
         raise ConfigError(f"{key}: holds a control character (such as \\u000c)",

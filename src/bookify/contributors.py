@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from .config import find_key_line
+from .config import find_key_line, refuse_control_characters
 from .imagecheck import ImageProblem, check_image
 from .errors import ConfigError, Location, unknown_key_hint
 from .manuscript import front_matter_line
@@ -131,6 +131,7 @@ def _from_toml(root: Path, path: Path) -> list[Contributor]:
         raise ConfigError(f"not valid TOML: {message}",
                           Location(path, int(line[1]) if line else None),
                           "check quotes, commas and brackets on that line") from None
+    refuse_control_characters(data, path, text)
     people = []
     for key, entry in data.items():
         if not isinstance(entry, dict):

@@ -217,6 +217,7 @@ def _contributors() -> list[Case]:
         Case("people-image-in-bio", people('[jane]\nname = "Jane"\nbio = "![x](http://example.org/x.png)"\n')),
         Case("people-not-utf8", {**essay, "contributors.toml": b'[jane]\nname = "\xff"\n'}),
         Case("people-link-out", essay, links={"contributors.toml": "outside/secret.toml"}),
+        Case("people-control-escape", people('[jane]\nname = "Ja\\u000cne"\n')),
     ]
 
 
