@@ -301,12 +301,18 @@ def test_a_script_in_an_svg_never_reaches_the_epub(tmp_path):
 def test_an_image_in_a_footnote_is_checked_and_packaged(tmp_path):
     import zipfile
 
+    from tests.support.epub import java_available, run_epubcheck
+
     body = "A river.[^1]\n\n[^1]: ![A map of the river](images/map.png)\n"
-    root = write_project(tmp_path, files={"manuscripts/01-a.md": essay("A", body),
-                                          "manuscripts/images/map.png": PNG})
+    root = write_project(tmp_path, files={
+        "manuscripts/01-a.md": essay("A", body, epigraph="![An ornament](images/leaf.png)"),
+        "manuscripts/images/map.png": PNG, "manuscripts/images/leaf.png": PNG})
     assert build(root, "epub").exit_code == 0
     with zipfile.ZipFile(root / "build/a-test-book.epub") as epub:
-        assert any(name.endswith(".png") for name in epub.namelist())
+        assert len([name for name in epub.namelist() if name.endswith(".png")]) == 2
+    if java_available():
+        result = run_epubcheck(root / "build/a-test-book.epub")
+        assert (result.fatals, result.errors, result.warnings) == (0, 0, 0), result.messages
 
 
 @pytest.mark.parametrize("where, files, toml", [
