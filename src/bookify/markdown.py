@@ -145,6 +145,9 @@ def render_book(
     def rendered(essay: Essay) -> RenderedEssay:
         return drafts[essay.source.resolve()].finish()
 
+    # What follows comes from bookify.toml (part titles, the book's own texts) or the
+    # contributors file: messages about it name that file.
+    converter.where = Location(project.config_path)
     contents: list[RenderedEssay | RenderedPart] = []
     for entry in book.contents:
         if isinstance(entry, Part):
@@ -186,6 +189,7 @@ def _people(rendered: RenderedBook, converter: _Converter) -> tuple[RenderedPers
     people = []
     used: set[str] = set()
     root = converter.project.root.resolve()
+    converter.where = Location(book.roster.source)
     for name in names:
         person = book.person(name)
         anchor = "contributor-" + (slugify(person.id) or "x")

@@ -193,6 +193,9 @@ def _config() -> list[Case]:
         Case("toml-language-bad", toml=toml('language = "xx-!!"')),
         Case("toml-part-intro-not-utf8", {"manuscripts/intro.md": b"\xff\xfe intro"},
              toml=toml('[[contents]]\npart = "P"\nintro = "intro.md"\nessays = ["01-a.md"]')),
+        Case("toml-image-in-dedication", toml=toml('dedication = "![x](http://example.org/x.png)"')),
+        Case("toml-image-in-part-title", toml='[[contents]]\npart = "![x](x.png) P"\n'
+             'essays = ["01-a.md"]\n' + BASE_TOML),
         Case("toml-bom-accepted", toml="\ufeff" + BASE_TOML),
         Case("toml-missing", toml=""),
     ]
