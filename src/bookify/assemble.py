@@ -14,8 +14,10 @@ from pathlib import Path
 from .config import PartEntry
 from .diagnostics import Diagnostics
 from .errors import BookifyError, ConfigError, Location, ManuscriptError
+from .imagecheck import ImageProblem, check_image
 from .contributors import CONTRIBUTORS_FILE, Roster, load_roster
-from .manuscript import Manuscript, front_matter_line, read_manuscript, split_front_matter
+from .manuscript import (Manuscript, drop_control_characters, front_matter_line, read_manuscript,
+                         split_front_matter)
 from .model import BackMatter, Book, Essay, Part
 from .project import Project, key_line
 
@@ -66,6 +68,9 @@ def assemble_book(project: Project, diagnostics: Diagnostics) -> Book:
          and not p.name.endswith(COMMENTS_SUFFIX)),
         key=lambda p: p.relative_to(folder).as_posix(),
     )
+    for path in [folder, *available]:
+        project.check_inside(path, "this " + ("folder" if path.is_dir() else "file"),
+                             ManuscriptError)
     ids: dict[str, Path] = {}
     #: The ids an essay's `slug:` gave it, with the slug as written.
     slugged: dict[str, str] = {}
@@ -73,6 +78,7 @@ def assemble_book(project: Project, diagnostics: Diagnostics) -> Book:
 
     def load(path: Path) -> Essay | None:
         manuscript = read_manuscript(path)
+        warn_dropped(manuscript.dropped, path, diagnostics)
         if manuscript.meta.draft:
             diagnostics.notice("left out: marked draft", Location(path))
             return None
@@ -146,8 +152,7 @@ def assemble_book(project: Project, diagnostics: Diagnostics) -> Book:
                 intro = None
                 if entry.intro:
                     intro_path = _listed(project, entry.intro, f"contents[{index}].intro", listed)
-                    intro = split_front_matter(intro_path,
-                                               intro_path.read_text(encoding="utf-8"))[1]
+                    intro = _read_intro(intro_path, diagnostics)
                 if essays:
                     contents.append(Part(id=part_id, title=entry.part, essays=tuple(essays),
                                          intro=intro))
@@ -178,6 +183,11 @@ def assemble_book(project: Project, diagnostics: Diagnostics) -> Book:
                 location,
                 "give the cover image's path relative to the project folder",
             )
+        try:
+            check_image(cover)
+        except ImageProblem as problem:
+            raise ConfigError(f"book.cover '{meta.cover}': {problem.message}", location,
+                              problem.hint) from None
     book = Book(
         meta=meta,
         print=config.print,
@@ -199,6 +209,34 @@ def assemble_book(project: Project, diagnostics: Diagnostics) -> Book:
     if back.contributors:
         _warn_missing_bios(book, diagnostics)
     return book
+
+
+def warn_dropped(dropped: tuple[tuple[int, str], ...], path: Path,
+                 diagnostics: Diagnostics) -> None:
+    """One warning per line that held characters a book cannot hold (they were dropped)."""
+    lines: dict[int, list[str]] = {}
+    for line, character in dropped:
+        lines.setdefault(line, []).append(f"U+{ord(character):04X}")
+    for line, codes in lines.items():
+        diagnostics.warn(
+            f"dropped {len(codes)} control character{'s' if len(codes) > 1 else ''} "
+            f"({', '.join(dict.fromkeys(codes))})", Location(path, line),
+            "form feeds, escapes and Word's manual line breaks (U+000B) have no place in a "
+            "book; delete them, or end a verse line with a backslash",
+        )
+
+
+def _read_intro(path: Path, diagnostics: Diagnostics) -> str:
+    """A part's introduction: the Markdown of its file, without front matter."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ManuscriptError(
+            f"not UTF-8 text (byte {exc.start})", Location(path), "save the file as UTF-8"
+        ) from None
+    text, dropped = drop_control_characters(text.replace("\r\n", "\n"))
+    warn_dropped(tuple(dropped), path, diagnostics)
+    return split_front_matter(path, text)[1]
 
 
 def _warn_unlisted(available: list[Path], listed: set[Path], diagnostics: Diagnostics) -> None:
@@ -283,7 +321,7 @@ def _listed(project: Project, name: str, key: str, listed: set[Path]) -> Path:
 
 
 def _line_of(path: Path, needle: str) -> int | None:
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    for number, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), start=1):
         if f'"{needle}"' in line or f"'{needle}'" in line:
             return number
     return None

@@ -1,24 +1,27 @@
 """The build pipeline, wired in one place: project → book → rendered book → outputs.
 
 Every stage runs before any output is written (so a Markdown error never costs the previous
-PDF), and each output is written to a temporary file and renamed into place when complete.
+PDF), and the outputs are composed in a staging folder and moved into place together once all
+are complete (so a failed build never leaves a mixed set).
 The CLI (build, `--essay`, proof) calls `build`; the preview's layout job goes through the same
 layout pipeline and cache (`outputs/editions.py`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import difflib
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .assemble import assemble_book
 from .cache import LayoutCache
 from .diagnostics import Diagnostics
-from .errors import BookifyError, ConfigError, Location
+from .errors import BookifyError, ConfigError, Location, RenderError
+from .fsutil import OutputFolderError, OutputSet, prepare_output_folder
 from .formats import FORMATS, Format  # noqa: F401 (FORMATS is re-exported)
 from .markdown import render_book
 from .model import BackMatter, RenderedBook
@@ -96,6 +99,7 @@ def build(
     formats = list(dict.fromkeys(formats or project.config.build.formats))
     output_dir = output_dir or project.output_dir
     settings = project.config.build
+    _writable(output_dir)
     runner = LayoutRunner(jobs or settings.jobs or default_jobs(),
                           LayoutCache(output_dir / ".cache", settings.cache_max_mb * 2**20,
                                       enabled=cache and settings.cache),
@@ -128,7 +132,9 @@ def build(
                 proof, theme, project, runner.cache, proof=True)})["proof"]
         diagnostics.items.extend(layout.diagnostics)
         target = output_dir / "proofs" / f"{essay}.pdf"
-        write_pdf(layout, target)
+        with _outputs(output_dir) as outputs:
+            write_pdf(layout, outputs.path(target))
+            outputs.commit()
         artifact = Artifact("pdf", target, layout.pages, time.perf_counter() - started)
         result.artifacts.append(artifact)
         progress.done(artifact)
@@ -159,34 +165,39 @@ def build(
         _refuse(diagnostics)  # layout found something (a widow, a low-resolution image…)
 
     result.layouts = layouts
-    for fmt in formats:
-        started = time.perf_counter()
-        if fmt == "pdf":
-            for edition in editions:
-                progress.stage(f"Writing the {edition} PDF")
-                target = output_dir / f"{book.slug}-{edition}.pdf"
-                write_pdf(layouts[edition], target)
-                _finished(result, progress, Artifact(
-                    "pdf", target, layouts[edition].pages,
-                    time.perf_counter() - started + layout_seconds, edition))
-            if cover is not None:
-                progress.stage("Writing the cover")
-                started = time.perf_counter()
-                target = output_dir / f"{book.slug}-cover.pdf"
-                write_cover_wrap_pdf(cover[0], target)
-                _finished(result, progress, Artifact(
-                    "pdf", target, 1, time.perf_counter() - started + cover[1], "cover"))
-            continue
-        if fmt == "epub":
-            progress.stage("Writing EPUB")
-            target = output_dir / f"{book.slug}.epub"
-            write_epub(rendered, theme, project, target, diagnostics,
-                       layouts["print"] if page_list else None, runner.cache)
-        else:
-            progress.stage("Writing HTML")
-            target = output_dir / "html" / "index.html"
-            write_html(rendered, theme, project, target, diagnostics)
-        _finished(result, progress, Artifact(fmt, target, seconds=time.perf_counter() - started))
+    # Every output is composed in a staging folder first and moved into place only when all
+    # are complete: a failure at the EPUB must not leave new PDFs beside an old EPUB.
+    with _outputs(output_dir) as outputs:
+        for fmt in formats:
+            started = time.perf_counter()
+            if fmt == "pdf":
+                for edition in editions:
+                    progress.stage(f"Writing the {edition} PDF")
+                    target = output_dir / f"{book.slug}-{edition}.pdf"
+                    write_pdf(layouts[edition], outputs.path(target))
+                    _finished(result, progress, Artifact(
+                        "pdf", target, layouts[edition].pages,
+                        time.perf_counter() - started + layout_seconds, edition))
+                if cover is not None:
+                    progress.stage("Writing the cover")
+                    started = time.perf_counter()
+                    target = output_dir / f"{book.slug}-cover.pdf"
+                    write_cover_wrap_pdf(cover[0], outputs.path(target))
+                    _finished(result, progress, Artifact(
+                        "pdf", target, 1, time.perf_counter() - started + cover[1], "cover"))
+                continue
+            if fmt == "epub":
+                progress.stage("Writing EPUB")
+                target = output_dir / f"{book.slug}.epub"
+                write_epub(rendered, theme, project, outputs.path(target), diagnostics,
+                           layouts["print"] if page_list else None, runner.cache)
+            else:
+                progress.stage("Writing HTML")
+                target = output_dir / "html" / "index.html"
+                write_html(rendered, theme, project, outputs.path(target.parent) / target.name,
+                           diagnostics)
+            _finished(result, progress, Artifact(fmt, target, seconds=time.perf_counter() - started))
+        outputs.commit()
     return result
 
 
@@ -202,6 +213,30 @@ def _no_editions(project: Project, formats: list[Format], diagnostics: Diagnosti
             "format (--format epub)")
     diagnostics.warn("[print] editions is empty, so no PDF was built", location,
                      'list the editions to build, editions = ["print", "digital"]')
+
+
+def _writable(output_dir: Path) -> None:
+    """Refuse, before any work, an output folder that is a file, a link or read-only."""
+    try:
+        prepare_output_folder(output_dir)
+    except OutputFolderError as exc:
+        raise RenderError(f"the output folder {exc.path} {exc.problem}", hint=exc.hint) from None
+
+
+@contextlib.contextmanager
+def _outputs(output_dir: Path) -> Iterator[OutputSet]:
+    """An `OutputSet` whose file-system failures (a full disk, a folder made read-only while
+    the book was laid out) are reported as the user's problem they are, not as a bug."""
+    try:
+        with OutputSet(output_dir) as outputs:
+            yield outputs
+    except OutputFolderError as exc:
+        raise RenderError(f"cannot write {exc.path}: it {exc.problem}", hint=exc.hint) from None
+    except OSError as exc:
+        raise RenderError(
+            f"cannot write the outputs in {output_dir}: {exc.strerror or exc}",
+            hint="check the folder's permissions and the free disk space; the previous "
+            "outputs are unchanged") from None
 
 
 def _refuse(diagnostics: Diagnostics) -> None:

@@ -112,6 +112,23 @@ def length_pt(value: str) -> float:
 Length = Annotated[str, AfterValidator(check_length)]
 
 
+def _within(low: str, high: str, what: str):
+    """A validator that keeps a length between two bounds no book goes beyond (a 40-inch
+    margin makes 40-inch pages; 0pt type prints nothing)."""
+    def check(value: str) -> str:
+        if not length_pt(low) <= length_pt(value) <= length_pt(high):
+            raise ValueError(f"'{value}' is not a plausible {what}; use a length between "
+                             f"{low} and {high}")
+        return value
+    return AfterValidator(check)
+
+
+#: The type size of a book's text, from pocket editions' smallest to large print.
+FontSize = Annotated[str, AfterValidator(check_length), _within("6pt", "24pt", "type size")]
+#: A page margin: up to 3 inches, more than any book's widest.
+Margin = Annotated[str, AfterValidator(check_length), _within("0pt", "3in", "margin")]
+
+
 def _check_colour(value: str) -> str:
     if not re.fullmatch(r"#[0-9a-fA-F]{6}", value):
         raise ValueError(f"'{value}' is not a colour; write it as #rrggbb, such as '#8a1c1c'")
@@ -150,9 +167,9 @@ class _Section(BaseModel):
 class BookSection(_Section):
     """`[book]`: what the book is, for the title page, copyright page and metadata."""
 
-    title: str = Field(min_length=1)
+    title: str = Field(min_length=1, max_length=1000)
     """The book's title, as printed on the cover and title page."""
-    subtitle: str | None = None
+    subtitle: str | None = Field(default=None, max_length=1000)
     """A subtitle, printed under the title."""
     authors: list[str] = []
     """The book's authors. An anthology usually names editors instead."""
@@ -253,7 +270,8 @@ class PrintSection(_Section):
     crop_marks: StrictBool = False
     """Draw crop marks outside the trim and bleed of each page, for an offset printer
     (`printer = "offset"`; print-on-demand services refuse files with marks)."""
-    gutter: Annotated[str, AfterValidator(lambda v: v if v == "auto" else check_length(v))] = "auto"
+    gutter: Annotated[str, AfterValidator(
+        lambda v: v if v == "auto" else _within("0pt", "3in", "gutter").func(check_length(v)))] = "auto"
     """The inside margin: `auto` takes the theme's, widened to the printer's minimum for the
     book's page count; or a length such as `0.875in`."""
     notes: Literal["footnotes", "endnotes", "book-endnotes"] = "footnotes"
@@ -261,7 +279,7 @@ class PrintSection(_Section):
     (`endnotes`), or gathered before the back matter (`book-endnotes`)."""
     paper: Literal["white", "cream", "colour", "premium-colour"] = "cream"
     """The paper the book is printed on; it decides the spine width of the cover wrap."""
-    spine_width: Length | None = None
+    spine_width: Annotated[Length, _within("0pt", "4in", "spine width")] | None = None
     """The spine width from your printer's cover template, instead of the computed one."""
     cover_wrap: StrictBool = True
     """Build the print cover (back, spine and front as one PDF) with the print edition."""
@@ -361,17 +379,17 @@ class ThemeSection(_Section):
 
     name: str = "classic"
     """A built-in theme: `classic`, `modern` or `pocket`."""
-    font_size: Length | None = None
+    font_size: FontSize | None = None
     """The text's type size, such as `11pt` (each theme has its own default)."""
     leading: float | None = Field(default=None, ge=1.0, le=2.2)
     """Line height as a multiple of the type size, such as `1.4`."""
-    margin_top: Length | None = None
+    margin_top: Margin | None = None
     """The top margin of text pages (the running head sits in it)."""
-    margin_bottom: Length | None = None
+    margin_bottom: Margin | None = None
     """The bottom margin (the folio sits in it)."""
-    margin_inside: Length | None = None
+    margin_inside: Margin | None = None
     """The inside margin, at the spine; `[print] gutter` may widen it for a thick book."""
-    margin_outside: Length | None = None
+    margin_outside: Margin | None = None
     """The outside margin, at the fore-edge."""
     accent: Annotated[str, AfterValidator(lambda v: _check_colour(v))] | None = None
     """The accent colour of headings and ornaments, as `#rrggbb`."""
@@ -431,7 +449,7 @@ class ProjectConfig(_Section):
 def load_config(path: Path) -> ProjectConfig:
     """Read and validate `bookify.toml`, or raise a `ConfigError` naming every problem."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise ConfigError(
             f"no {CONFIG_FILE} in {path.parent}",
@@ -446,9 +464,15 @@ def load_config(path: Path) -> ProjectConfig:
         ) from None
     try:
         data = tomllib.loads(text)
+    except RecursionError:
+        raise ConfigError(
+            "not valid TOML: arrays or tables nested too deeply to read", Location(path),
+            "a book's settings are nested a level or two deep; remove the extra brackets",
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         raise toml_error(exc, text, path, "check quotes, commas and brackets on that line "
                          "(strings need double quotes)") from None
+    refuse_control_characters(data, path, text)
     try:
         return ProjectConfig.model_validate(data)
     except ValidationError as exc:
@@ -458,6 +482,23 @@ def load_config(path: Path) -> ProjectConfig:
         first, *rest = problems
         first.also = tuple(rest)
         raise first from None
+
+
+def refuse_control_characters(data: Any, path: Path, text: str,
+                               loc: tuple[Any, ...] = ()) -> None:
+    """A string written with an escape such as "\\u000c" holds a character no book can print
+    (XML cannot hold it): name the key rather than fail in the EPUB writer."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            refuse_control_characters(value, path, text, (*loc, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            refuse_control_characters(value, path, text, (*loc, index))
+    elif isinstance(data, str) and re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]", data):
+        key = _dotted(loc)
+        raise ConfigError(f"{key}: holds a control character (such as \\u000c)",
+                          Location(path, find_key_line(text, loc), key),
+                          "remove the escaped control character from the value")
 
 
 def _is_union_noise(error: dict[str, Any]) -> bool:
@@ -545,6 +586,7 @@ _HINTS = {
     "int_type": "write a whole number (no quotes)",
     "date_type": "write a date without quotes, as YYYY-MM-DD",
     "date_from_datetime_parsing": "write a date without quotes, as YYYY-MM-DD",
+    "string_too_long": "a title is a line or two: shorten it",
     "literal_error": None,
 }
 

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import re
 import tomllib
+from urllib.parse import urlsplit
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from .config import find_key_line, toml_error
+from .config import find_key_line, refuse_control_characters, toml_error
+from .imagecheck import ImageProblem, check_image
 from .errors import ConfigError, Location, unknown_key_hint
 from .manuscript import front_matter_line
 
@@ -36,6 +38,19 @@ class _ContributorEntry(BaseModel):
     """A portrait, relative to the project folder."""
     links: list[str] = []
     """Web pages about the contributor."""
+
+    @field_validator("links")
+    @classmethod
+    def _web_addresses(cls, links: list[str]) -> list[str]:
+        """Only web and mail addresses: a `javascript:` or `data:` link would run or smuggle
+        content in the EPUB's contributors page."""
+        for link in links:
+            parts = urlsplit(link.strip())
+            scheme = parts.scheme.lower()
+            if not (scheme in ("http", "https") and parts.netloc or scheme == "mailto"):
+                raise ValueError(f"'{link[:60]}' is not a web address; links must start with "
+                                 "https://, http:// or mailto:")
+        return [link.strip() for link in links]
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,10 +92,22 @@ def load_roster(root: Path) -> Roster:
     path = root / CONTRIBUTORS_FILE
     folder = root / CONTRIBUTORS_DIR
     if path.is_file():
+        _inside(root, path)
         return Roster(tuple(_from_toml(root, path)), path)
     if folder.is_dir() and any(folder.glob("*.md")):
-        return Roster(tuple(_from_markdown(root, p) for p in sorted(folder.glob("*.md"))), folder)
+        files = sorted(folder.glob("*.md"))
+        for file in files:
+            _inside(root, file)
+        return Roster(tuple(_from_markdown(root, p) for p in files), folder)
     return Roster()
+
+
+def _inside(root: Path, path: Path) -> None:
+    """Refuse a contributors file that is a link leading outside the project."""
+    real = path.resolve()
+    if not real.is_relative_to(root.resolve()):
+        raise ConfigError(f"this file is a link to {real}, outside the book project",
+                          Location(path), "copy the file into the project instead of linking to it")
 
 
 def _read(path: Path) -> str:
@@ -95,8 +122,12 @@ def _from_toml(root: Path, path: Path) -> list[Contributor]:
     text = _read(path)
     try:
         data = tomllib.loads(text)
+    except RecursionError:
+        raise ConfigError("not valid TOML: nested too deeply to read", Location(path),
+                          "each contributor is one table of a few keys") from None
     except tomllib.TOMLDecodeError as exc:
         raise toml_error(exc, text, path, "check quotes, commas and brackets on that line") from None
+    refuse_control_characters(data, path, text)
     people = []
     for key, entry in data.items():
         if not isinstance(entry, dict):
@@ -116,6 +147,9 @@ def _from_markdown(root: Path, path: Path) -> Contributor:
                           "between --- lines, then the bio")
     try:
         data = yaml.safe_load(match[1]) or {}
+    except (RecursionError, ValueError) as exc:  # deep nesting, or a date like 2020-02-30
+        raise ConfigError(f"front matter cannot be read: {type(exc).__name__ if isinstance(exc, RecursionError) else exc}",
+                          Location(path, 2), "write plain 'key: value' lines with real dates") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise ConfigError(f"front matter is not valid YAML: {getattr(exc, 'problem', exc)}",
@@ -144,7 +178,8 @@ def _validated(root: Path, key: str, entry: dict, path: Path, line_of) -> Contri
             raise ConfigError(
                 f"unknown key '{loc[-1]}' for contributor '{key}'", Location(path, line_of(loc)),
                 unknown_key_hint(str(loc[-1]), _ContributorEntry.model_fields)) from None
-        raise ConfigError(f"contributor '{key}': {'.'.join(map(str, loc))}: {error['msg']}",
+        raise ConfigError(f"contributor '{key}': {'.'.join(map(str, loc))}: "
+                          f"{str(error['msg']).removeprefix('Value error, ')}",
                           Location(path, line_of(loc))) from None
     photo = None
     if valid.photo:
@@ -153,6 +188,11 @@ def _validated(root: Path, key: str, entry: dict, path: Path, line_of) -> Contri
             raise ConfigError(f"contributor '{key}': no photo '{valid.photo}' in the project",
                               Location(path, line_of(("photo",))),
                               "give the photo's path relative to the project folder")
+        try:
+            check_image(photo)
+        except ImageProblem as problem:
+            raise ConfigError(f"contributor '{key}': photo '{valid.photo}': {problem.message}",
+                              Location(path, line_of(("photo",))), problem.hint) from None
     return Contributor(
         id=key, name=valid.name, sort_name=valid.sort_name or default_sort_name(valid.name),
         bio=valid.bio, photo=photo, links=tuple(valid.links),

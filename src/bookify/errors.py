@@ -27,10 +27,12 @@ class Location:
             return ""
         path = self.path
         if root is not None:
-            try:
-                path = path.resolve().relative_to(root.resolve())
-            except ValueError:
-                pass
+            for candidate in (path.absolute(), path.resolve()):  # a link is named as itself
+                try:
+                    path = candidate.relative_to(root.resolve())
+                    break
+                except ValueError:
+                    pass
         text = path.as_posix()
         if self.line is not None:
             text += f":{self.line}"

@@ -13,12 +13,33 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, StrictBool, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError, field_validator
 
 from .config import check_language
 from .errors import Location, ManuscriptError, unknown_key_hint
 
 _FENCE = re.compile(r"^(---|\.\.\.)\s*$")
+
+#: Characters XML (so XHTML, the EPUB and WeasyPrint) cannot hold: C0 controls other than tab,
+#: line feed and carriage return (Word's manual line break is a vertical tab, \x0b), and the
+#: noncharacters U+FFFE and U+FFFF.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def drop_control_characters(text: str) -> tuple[str, list[tuple[int, str]]]:
+    """`text` without the characters XML cannot hold, and (line, character) of each dropped,
+    so the author can be told where they were (a vertical tab, Word's line break, becomes a space)."""
+    dropped = [(text.count("\n", 0, m.start()) + 1, m[0]) for m in _NOT_XML.finditer(text)]
+    if not dropped:
+        return text, []
+    return _NOT_XML.sub(lambda m: " " if m[0] == "\x0b" else "", text), dropped
+
+
+#: The longest title, subtitle or short title (in characters): a title is a line or two.
+MAX_TITLE = 1000
+#: The largest manuscript file: about 350,000 words, longer than any essay; a larger file is a
+#: mistake (a whole library pasted in) that would only tie the layout up for hours.
+MAX_MANUSCRIPT_BYTES = 2 * 2**20
 
 
 class EssayMeta(BaseModel):
@@ -28,11 +49,11 @@ class EssayMeta(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True,
                               coerce_numbers_to_str=True)
 
-    title: str | None = None
+    title: str | None = Field(default=None, max_length=MAX_TITLE)
     """The essay's title; without it the first `# ` heading of the body is used."""
-    subtitle: str | None = None
+    subtitle: str | None = Field(default=None, max_length=MAX_TITLE)
     """A subtitle, printed under the title."""
-    short_title: str | None = None
+    short_title: str | None = Field(default=None, max_length=MAX_TITLE)
     """A shorter title for running heads."""
     author: str | list[str] | None = None
     """The essay's author, or a list of co-authors."""
@@ -96,17 +117,25 @@ class Manuscript:
     body: str
     #: The 1-based line of `path` on which `body` starts.
     body_line: int
+    #: (line, character) of each control character dropped from the file.
+    dropped: tuple[tuple[int, str], ...] = ()
 
 
 def read_manuscript(path: Path) -> Manuscript:
     """Read and validate one Markdown essay, or raise a `ManuscriptError` naming file and line."""
+    size = path.stat().st_size
+    if size > MAX_MANUSCRIPT_BYTES:
+        raise ManuscriptError(
+            f"the file is {size / 2**20:.1f} MB; an essay may be at most "
+            f"{MAX_MANUSCRIPT_BYTES // 2**20} MB of text", Location(path),
+            "split it into several essays, or check that it holds what you meant")
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ManuscriptError(
             f"not UTF-8 text (byte {exc.start})", Location(path), "save the file as UTF-8"
         ) from None
-    text = text.replace("\r\n", "\n")
+    text, dropped = drop_control_characters(text.replace("\r\n", "\n"))
     front_text, body, body_line = split_front_matter(path, text)
     data = _parse_yaml(path, front_text) if front_text is not None else {}
     meta = _validate(path, data, front_text or "")
@@ -119,7 +148,8 @@ def read_manuscript(path: Path) -> Manuscript:
     title = meta.title
     if not title:
         title, body, body_line = _title_from_heading(path, body, body_line)
-    return Manuscript(path=path, meta=meta, title=title, body=body, body_line=body_line)
+    return Manuscript(path=path, meta=meta, title=title, body=body, body_line=body_line,
+                      dropped=tuple(dropped))
 
 
 def split_front_matter(path: Path, text: str) -> tuple[str | None, str, int]:
@@ -141,6 +171,17 @@ def split_front_matter(path: Path, text: str) -> tuple[str | None, str, int]:
 def _parse_yaml(path: Path, front: str) -> dict[str, Any]:
     try:
         data = yaml.safe_load(front)
+    except RecursionError:
+        raise ManuscriptError(
+            "front matter is nested too deeply to read", Location(path, 2),
+            "front matter holds plain 'key: value' lines and short lists",
+        ) from None
+    except ValueError as exc:  # a well-formed but impossible date, such as 2020-02-30
+        raise ManuscriptError(
+            f"front matter holds an impossible date ({exc})",
+            Location(path, _impossible_date_line(front)),
+            "write a real date as YYYY-MM-DD, or put the value in quotes to keep it as text",
+        ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else None
@@ -159,6 +200,17 @@ def _parse_yaml(path: Path, front: str) -> dict[str, Any]:
             "write for example\n    title: My Essay\n    author: Jane Doe",
         )
     return data
+
+
+def _impossible_date_line(front: str) -> int | None:
+    """The file line of the first YYYY-MM-DD date in front matter that is not a real date."""
+    for number, line in enumerate(front.split("\n")):
+        for match in re.finditer(r"(\d{4})-(\d{1,2})-(\d{1,2})", line):
+            try:
+                dt.date(int(match[1]), int(match[2]), int(match[3]))
+            except ValueError:
+                return number + 2
+    return None
 
 
 def _validate(path: Path, data: dict[str, Any], front: str) -> EssayMeta:
@@ -186,6 +238,7 @@ _HINTS = {
     "string_type": "put the value in double quotes",
     "list_type": "write a list, one '- item' per line or [a, b]",
     "date_type": "write the date as YYYY-MM-DD",
+    "string_too_long": "a title is a line or two: shorten it (a short_title goes in running heads)",
 }
 
 

@@ -9,6 +9,7 @@ images checked and turned into figures, footnotes split out, headings collected.
 
 from __future__ import annotations
 
+import bisect
 import copy
 import dataclasses
 import functools
@@ -28,6 +29,8 @@ from .assemble import slugify
 from .cache import LayoutCache, fingerprint
 from .diagnostics import Diagnostics
 from .errors import Location, ManuscriptError
+from .imagecheck import ImageProblem, check_image
+from .manuscript import drop_control_characters
 from .model import (
     Book,
     Essay,
@@ -79,6 +82,48 @@ ALLOWED_ATTRIBUTES = {
 }
 VOID_ELEMENTS = {"br", "hr", "img", "col", "wbr"}
 
+#: The deepest nesting of elements an essay may have: far beyond any book (a list in a quote in
+#: a list…), well within what the page layout's recursion can take.
+MAX_NESTING = 40
+
+
+_DEEP_LINE = re.compile(rf"^(?:[ \t]*>){{{MAX_NESTING + 1}}}|^(?: {{4}}|\t){{{MAX_NESTING + 1}}}",
+                        re.M)
+
+
+def _refuse_deep_source(essay: Essay) -> None:
+    """Refuse quotes or lists nested past `MAX_NESTING` from the source, before Python-Markdown
+    spends minutes on them (its nested lists cost the square of their depth)."""
+    match = _DEEP_LINE.search(essay.markdown)
+    if match:
+        line = essay.body_line + essay.markdown.count("\n", 0, match.start())
+        raise ManuscriptError(
+            f"the text is nested more than {MAX_NESTING} levels deep (quotes or lists inside "
+            "one another)", Location(essay.source, line),
+            "no book needs this much nesting: flatten the quotes or lists")
+
+
+#: The longest paragraph (in characters) bookify lays out: far beyond any book's (a page holds
+#: about 2,500), short of where breaking it into lines takes minutes.
+MAX_PARAGRAPH = 100_000
+_TEXT_BLOCKS = ("p", "li", "td", "th", "dd", "dt", "pre", "h1", "h2", "h3", "h4", "h5", "h6")
+
+
+def _text_of(markdown: str) -> str:
+    """The start of a piece of Markdown, to quote in a message."""
+    text = " ".join(markdown.split())
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def _depth(root: etree._Element) -> int:
+    """How many elements deep a tree goes, counted without recursion."""
+    deepest, stack = 0, [(root, 0)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in node)
+    return deepest
+
 
 def render_book(
     book: Book,
@@ -106,6 +151,9 @@ def render_book(
     def rendered(essay: Essay) -> RenderedEssay:
         return drafts[essay.source.resolve()].finish()
 
+    # What follows comes from bookify.toml (part titles, the book's own texts) or the
+    # contributors file: messages about it name that file.
+    converter.where = Location(project.config_path)
     contents: list[RenderedEssay | RenderedPart] = []
     for entry in book.contents:
         if isinstance(entry, Part):
@@ -150,6 +198,7 @@ def _people(rendered: RenderedBook, converter: _Converter) -> tuple[RenderedPers
     people = []
     used: set[str] = set()
     root = converter.project.root.resolve()
+    converter.where = Location(book.roster.source)
     for name in names:
         person = book.person(name)
         anchor = "contributor-" + (slugify(person.id) or "x")
@@ -233,13 +282,50 @@ class _Converter:
         if cache is not None:
             kept = cache.get_object(self._short_key())
             self._kept_short = kept if isinstance(kept, dict) else {}
+        #: Where the text being converted comes from, for messages about it.
+        self.where = Location()
         self.md = python_markdown.Markdown(
             extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS, output_format="html"
         )
 
-    def tree(self, text: str) -> etree._Element:
-        """Markdown → sanitised HTML, parsed into a `<div>` holding the blocks."""
-        return lxml_html.fragment_fromstring(self._sanitized_html(text), create_parent="div")
+    def tree(self, text: str, location: Location | None = None,
+             images: bool = False) -> etree._Element:
+        """Markdown → sanitised HTML, parsed into a `<div>` holding the blocks.
+
+        Text that did not come through `read_manuscript` (config strings, bios) may still hold
+        characters XML cannot; they are dropped here with a warning. Nesting deeper than any
+        book needs is refused before it can exhaust the layout's recursion.
+        """
+        location = location or self.where
+        text, dropped = drop_control_characters(text)
+        if dropped:
+            self.diagnostics.warn(
+                f"dropped {len(dropped)} control character{'s' if len(dropped) > 1 else ''} "
+                f"from '{text[:40]}'", location or Location(),
+                "delete the form feeds, escapes or vertical tabs from the text")
+        try:
+            root = lxml_html.fragment_fromstring(self._sanitized_html(text), create_parent="div")
+        except RecursionError:
+            root = None
+        if root is None or _depth(root) > MAX_NESTING:
+            raise ManuscriptError(
+                f"the text is nested more than {MAX_NESTING} levels deep (quotes, lists, "
+                "emphasis or HTML blocks inside one another)", location,
+                "no book needs this much nesting: flatten the quotes or lists")
+        for block in root.iter(*_TEXT_BLOCKS):
+            if len(block.text_content()) > MAX_PARAGRAPH:
+                raise ManuscriptError(
+                    f"a paragraph of {len(block.text_content()):,} characters, starting "
+                    f"'{_text_of(block.text_content())}'; bookify sets at most "
+                    f"{MAX_PARAGRAPH:,} in one paragraph", location,
+                    "break it into paragraphs with blank lines")
+        if not images and (img := next(root.iter("img"), None)) is not None:
+            raise ManuscriptError(
+                f"image '{(img.get('src') or '')[:60]}' in '{_text_of(text)}': images belong in "
+                "an essay's text, its footnotes or its epigraph", location,
+                "move the image into an essay (a title, byline, dedication, bio or part "
+                "introduction cannot hold one)")
+        return root
 
     def _sanitized_html(self, text: str) -> str:
         """Markdown → sanitised HTML: a function of the text alone (and of this module and the
@@ -293,7 +379,15 @@ class _Converter:
         return _serialize_children(root).strip()
 
     def convert(self, essay: Essay) -> _Draft:
-        root = self.tree(essay.markdown)
+        self.where = Location(essay.source)
+        try:
+            return self._convert(essay)
+        finally:
+            self.where = Location()
+
+    def _convert(self, essay: Essay) -> _Draft:
+        _refuse_deep_source(essay)
+        root = self.tree(essay.markdown, Location(essay.source), images=True)
         prefix = essay.id + "--"
         notes = None
         for container in root.xpath('./div[@class="footnote"]'):
@@ -304,7 +398,11 @@ class _Converter:
                 if node.get("id"):
                     node.set("id", prefix + node.get("id"))
         headings = self._headings(essay, root, prefix)
-        images = self._images(essay, root)
+        epigraph = self.tree(essay.epigraph, Location(essay.source), images=True) \
+            if essay.epigraph else None
+        # Images in the notes and the epigraph go through the same checks as the text's.
+        images = [path for tree in (root, notes, epigraph) if tree is not None
+                  for path in self._images(essay, tree)]
         self._warn_undefined_notes(essay, [root, notes] if notes is not None else [root])
         _mark_languages(root)
         _set_verse(root)
@@ -316,17 +414,16 @@ class _Converter:
                 punctuate(tree, language)
         _number_blocks(root, essay.id)
         ids = {n.get("id") for tree in (root, notes) if tree is not None for n in tree.iter() if n.get("id")}
-        epigraph = self.html(essay.epigraph) if essay.epigraph else None
         return _Draft(
             essay=essay,
             body=root,
             notes=notes,
             headings=headings,
-            images=images,
+            images=tuple(dict.fromkeys(images)),
             ids=ids,
             title_html=self.inline(essay.title),
             subtitle_html=self.inline(essay.subtitle) if essay.subtitle else None,
-            epigraph_html=epigraph,
+            epigraph_html=_serialize_children(epigraph) if epigraph is not None else None,
             epigraph_source_html=self.inline(essay.epigraph_source) if essay.epigraph_source else None,
             credit_html=self.inline(essay.credit) if essay.credit else None,
             note_html=self.inline(essay.note) if essay.note else None,
@@ -390,6 +487,11 @@ class _Converter:
         for img in root.iter("img"):
             src = img.get("src", "")
             location = Location(essay.source, lines.of(src))
+            if not src.strip():  # no address, or one the sanitiser removed (data:, javascript:)
+                raise ManuscriptError(
+                    "an image without a file (data: and other addresses are not allowed)",
+                    Location(essay.source, lines.of("![") or lines.of("<img")),
+                    "save the image as a file in the project and link to it: ![A map](map.png)")
             if urlsplit(src).scheme in ("http", "https", "data") or src.startswith("//"):
                 if not self.project.config.build.allow_network or src.startswith("data:"):
                     raise ManuscriptError(
@@ -410,6 +512,11 @@ class _Converter:
                     f"image '{src}' is not a JPEG, PNG, GIF, WebP or SVG file", location,
                     "convert it to PNG or JPEG",
                 )
+            try:
+                check_image(path)
+            except ImageProblem as problem:
+                raise ManuscriptError(f"image '{src}': {problem.message}", location,
+                                      problem.hint) from None
             if "decorative" in (img.get("class") or "").split():
                 img.set("alt", "")
                 img.set("role", "presentation")
@@ -566,23 +673,35 @@ def _unlink(link: etree._Element) -> None:
 
 class _Lines:
     """Finds the source line of each occurrence of a text, in order: the second use of an image
-    is reported at its own line, not at the first one's."""
+    is reported at its own line, not at the first one's.
+
+    Texts are looked for in reading order, so each search starts where the last one ended (and
+    only falls back to the whole text), and lines are counted by bisection: an essay with
+    thousands of notes costs time in proportion to its length, not to its length squared.
+    """
 
     def __init__(self, essay: Essay) -> None:
         self.essay = essay
         self.after: dict[str, int] = {}
+        self.cursor = 0
+        self._newlines: list[int] | None = None
 
     def of(self, needle: str) -> int | None:
         text = self.essay.markdown
         if not needle:
             return None
-        index = text.find(needle, self.after.get(needle, 0))
+        start = max(self.after.get(needle, 0), self.cursor)
+        index = text.find(needle, start)
+        if index < 0:
+            index = text.find(needle, self.after.get(needle, 0))
         if index < 0:
             index = text.find(needle)
         if index < 0:
             return None
-        self.after[needle] = index + len(needle)
-        return self.essay.body_line + text.count("\n", 0, index)
+        self.after[needle] = self.cursor = index + len(needle)
+        if self._newlines is None:
+            self._newlines = [m.start() for m in re.finditer("\n", text)]
+        return self.essay.body_line + bisect.bisect_left(self._newlines, index)
 
 
 def _set_verse(root: etree._Element) -> None:

@@ -62,6 +62,19 @@ class Project:
         return path
 
 
+    def check_inside(self, path: Path, what: str = "this file",
+                     error: type[BookifyError] = ConfigError) -> Path:
+        """Refuse a file the build would read that is a link leading outside the project: a
+        build reads only the project and its theme, whatever links the folder holds."""
+        real = path.resolve()
+        if not real.is_relative_to(self.root.resolve()):
+            raise error(
+                f"{what} is a link to {real}, outside the book project", Location(path),
+                "copy the file into the project instead of linking to it",
+            )
+        return real
+
+
 def load_project(root: Path) -> Project:
     """Load the project in `root` (the folder holding `bookify.toml`)."""
     root = root.resolve()
@@ -80,7 +93,7 @@ def load_project(root: Path) -> Project:
 
 def key_line(root: Path, loc: tuple[str, ...]) -> int | None:
     """The line of a key in the project's bookify.toml, for messages about its value."""
-    return find_key_line((root / CONFIG_FILE).read_text(encoding="utf-8"), loc)
+    return find_key_line((root / CONFIG_FILE).read_text(encoding="utf-8-sig"), loc)
 
 
 def _source_date(root: Path) -> dt.datetime:

@@ -19,11 +19,13 @@ from __future__ import annotations
 
 import functools
 import tomllib
+import traceback
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
 import jinja2
+from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from markupsafe import Markup
 
 from .errors import Location, ThemeError
@@ -127,17 +129,70 @@ class Theme:
             raise ThemeError(
                 f"template error: {exc.message}",
                 Location(Path(exc.filename) if exc.filename else None, exc.lineno),
+                "check the {{ … }} and {% … %} tags on that line (Jinja syntax)",
             ) from None
         except jinja2.TemplateNotFound as exc:
-            raise ThemeError(f"template '{exc.name}' not found in theme '{self.name}'") from None
+            raise ThemeError(f"template '{exc.name}' not found in theme '{self.name}'",
+                             _template_location(exc),
+                             "check the name in {% include %} or {% extends %}; a project's "
+                             "templates live in styles/templates/") from None
+        except ThemeError:
+            raise
         except jinja2.UndefinedError as exc:
-            raise ThemeError(f"template '{template}': {exc.message}") from None
+            raise ThemeError(f"template '{template}': {exc.message}",
+                             _template_location(exc),
+                             "check the spelling; the theme's own templates show the names "
+                             "a template is given") from None
+        except SecurityError as exc:
+            raise ThemeError(f"template '{template}' tried something templates may not do: {exc}",
+                             _template_location(exc),
+                             "templates format the book's data; they cannot reach Python "
+                             "internals, files or programs") from None
+        except RecursionError as exc:
+            raise ThemeError(f"template '{template}' includes itself without end",
+                             _template_location(exc),
+                             "remove the {% include %} or {% extends %} that leads back to "
+                             "the same template") from None
+        except UnicodeDecodeError as exc:
+            raise ThemeError(f"a template of '{template}' is not UTF-8 text (byte {exc.start})",
+                             hint="save the template as UTF-8") from None
+        except Exception as exc:  # an error in the template's own logic: 1/0, essay + 1…
+            raise ThemeError(f"template '{template}' failed: {type(exc).__name__}: {exc}",
+                             _template_location(exc),
+                             "fix the expression on that line of the template") from None
+
+
+def _template_location(exc: BaseException) -> Location:
+    """The template file and line where a rendering error happened (Jinja puts the template's
+    own file and line into the traceback it raises)."""
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename.endswith(".j2") or "/templates/" in frame.filename:
+            return Location(Path(frame.filename), frame.lineno)
+    return Location()
+
+
+class _ContainedLoader(jinja2.FileSystemLoader):
+    """A template loader that reads only files inside their own search folder: a template
+    symlinked to a file elsewhere on the computer is refused, not read into the book."""
+
+    def get_source(self, environment: jinja2.Environment, template: str):
+        source, filename, uptodate = super().get_source(environment, template)
+        real = Path(filename).resolve()
+        if not any(real.is_relative_to(Path(folder).resolve()) for folder in self.searchpath):
+            raise ThemeError(
+                f"template '{template}' is a link to {real}, outside the project",
+                Location(Path(filename)),
+                "copy the template into styles/templates/ instead of linking to it",
+            )
+        return source, filename, uptodate
 
 
 @functools.lru_cache(maxsize=8)
 def _environment(search: tuple[str, ...]) -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(list(search)),
+    # Sandboxed: a project's templates format the book's data and can reach nothing else
+    # (no `cycler.__init__.__globals__.os`, no `open`).
+    env = SandboxedEnvironment(
+        loader=_ContainedLoader(list(search)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -182,6 +237,12 @@ def load_theme(project: Project) -> Theme:
         )
     theme = builtin_theme(name)
     styles = project.styles_dir
+    if styles.is_dir():
+        # Stylesheets, templates and fonts are read (and published in the EPUB) as they are:
+        # none may be a link to a file elsewhere on the computer.
+        for path in [styles, *sorted(styles.rglob("*"))]:
+            project.check_inside(path, "this " + ("folder" if path.is_dir() else "file"),
+                                 ThemeError)
     variables = {**theme.variables, **project.config.theme.variables()}
     return Theme(name=name, root=theme.root, overrides=styles if styles.is_dir() else None,
                  variables=variables, parent=theme.parent, description=theme.description,

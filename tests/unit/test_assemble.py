@@ -10,7 +10,7 @@ from bookify.assemble import essay_id_for, slugify
 from bookify.errors import ConfigError, ManuscriptError
 from bookify.model import Essay, Part
 
-from .helpers import assembled, essay, rendered_messages, write_project
+from .helpers import PNG, assembled, essay, rendered_messages, write_project
 
 
 def ids(book) -> list[str]:
@@ -439,6 +439,6 @@ def test_cover_image_outside_the_project(tmp_path):
 
 def test_cover_image_is_resolved(tmp_path):
     root = write_project(tmp_path, '[book]\ntitle = "X"\ncover = "art/cover.png"\n',
-                         files={"manuscripts/a.md": essay("A"), "art/cover.png": b"png"})
+                         files={"manuscripts/a.md": essay("A"), "art/cover.png": PNG})
     _, book, _ = assembled(root)
     assert book.cover_image == (root / "art/cover.png").resolve()

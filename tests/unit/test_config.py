@@ -549,3 +549,10 @@ def test_a_gutter_narrower_than_the_printers_rule_is_an_error(tmp_path, printer,
     assert "print.gutter" in str(error) and rule in str(error)
     assert load(tmp_path, f'[book]\ntitle = "X"\n[print]\nprinter = "{printer}"\n'
                           f'gutter = "0.9in"\n').print.gutter == "0.9in"
+
+
+def test_a_book_title_of_a_megabyte_is_refused(tmp_path):
+    path = tmp_path / "bookify.toml"
+    path.write_text('[book]\ntitle = "' + "T" * 1_000_000 + '"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="book.title: String should have at most 1000 characters"):
+        load_config(path)

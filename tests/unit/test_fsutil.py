@@ -95,3 +95,51 @@ def test_keyboard_interrupt_also_cleans_up(tmp_path):
             raise KeyboardInterrupt
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["book.pdf"]
+
+
+# --- OutputSet: a build's outputs move into place together, or not at all ----------------------
+
+from bookify.fsutil import OutputFolderError, OutputSet  # noqa: E402
+
+
+def test_outputs_appear_only_when_committed(tmp_path):
+    (tmp_path / "book.pdf").write_bytes(b"old pdf")
+    with OutputSet(tmp_path) as outputs:
+        outputs.path(tmp_path / "book.pdf").write_bytes(b"new pdf")
+        staged = outputs.path(tmp_path / "book.epub")
+        staged.write_bytes(b"new epub")
+        assert (tmp_path / "book.pdf").read_bytes() == b"old pdf"
+        assert not (tmp_path / "book.epub").exists()
+        outputs.commit()
+    assert (tmp_path / "book.pdf").read_bytes() == b"new pdf"
+    assert (tmp_path / "book.epub").read_bytes() == b"new epub"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["book.epub", "book.pdf"]
+
+
+def test_a_failure_before_commit_changes_nothing(tmp_path):
+    (tmp_path / "book.pdf").write_bytes(b"old pdf")
+    with pytest.raises(Boom), OutputSet(tmp_path) as outputs:
+        outputs.path(tmp_path / "book.pdf").write_bytes(b"new pdf")
+        raise Boom
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["book.pdf"]
+    assert (tmp_path / "book.pdf").read_bytes() == b"old pdf"
+
+
+def test_a_folder_output_is_replaced_whole(tmp_path):
+    old = tmp_path / "html"
+    old.mkdir()
+    (old / "stale.css").write_text("old")
+    with OutputSet(tmp_path) as outputs:
+        folder = outputs.path(old)
+        folder.mkdir()
+        (folder / "index.html").write_text("new")
+        outputs.commit()
+    assert sorted(p.name for p in old.iterdir()) == ["index.html"]
+
+
+def test_a_link_on_the_way_is_refused(tmp_path):
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "html").symlink_to(tmp_path / "elsewhere")
+    with pytest.raises(OutputFolderError, match="symbolic link"), OutputSet(tmp_path / "out") as outputs:
+        outputs.path(tmp_path / "out" / "html" / "index.html")

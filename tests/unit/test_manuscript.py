@@ -280,3 +280,20 @@ def test_not_utf8(tmp_path):
     e = error(tmp_path, b"---\ntitle: Caf\xe9\n---\nx\n")
     assert e.message == "not UTF-8 text (byte 14)"
     assert e.hint == "save the file as UTF-8"
+
+
+def test_a_title_of_a_megabyte_is_refused_at_its_line(tmp_path):
+    path = tmp_path / "a.md"
+    path.write_text("---\ntitle: " + "T" * 1_000_000 + "\n---\nText.\n", encoding="utf-8")
+    with pytest.raises(ManuscriptError) as caught:
+        read_manuscript(path)
+    assert caught.value.render(tmp_path) == (
+        "a.md:2: front matter 'title': String should have at most 1000 characters\n"
+        "  hint: a title is a line or two: shorten it (a short_title goes in running heads)")
+
+
+def test_a_manuscript_larger_than_any_essay_is_refused_before_it_is_read(tmp_path):
+    path = tmp_path / "a.md"
+    path.write_text("---\ntitle: A\n---\n" + "Words and words.\n\n" * 200_000, encoding="utf-8")
+    with pytest.raises(ManuscriptError, match=r"the file is 3\.4 MB; an essay may be at most 2 MB"):
+        read_manuscript(path)

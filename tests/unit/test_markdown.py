@@ -523,3 +523,32 @@ def test_an_undefined_footnote_reference_is_a_warning_with_its_line(tmp_path: Pa
         "warning: manuscripts/a.md:6: footnote [^9] is called but never defined\n"
         "  hint: add a line '[^9]: the note's text' at the end of the essay, or remove the call"]
     assert "[^9]" in next(book.essays()).body_html  # the text is kept as written
+
+
+# --- cost in proportion to the book; limits on what no book needs (issue 15 item 23) -----------
+
+def test_finding_the_lines_of_thousands_of_notes_is_linear():
+    import time
+    from types import SimpleNamespace
+
+    from bookify.markdown import _Lines
+
+    count = 30_000
+    text = "".join(f"Text {i}.[^{i}]\n\n" for i in range(count))
+    lines = _Lines(SimpleNamespace(markdown=text, body_line=5))  # what _Lines reads of an essay
+    started = time.perf_counter()
+    found = [lines.of(f"[^{i}]") for i in range(count)]
+    assert found[0] == 5 and found[-1] == 5 + 2 * (count - 1)
+    assert time.perf_counter() - started < 2  # was minutes: every search started at the top
+
+
+def test_a_paragraph_longer_than_any_book_has_is_refused(tmp_path):
+    root = write_project(tmp_path, files={"manuscripts/01-a.md": essay("A", "word " * 30_000)})
+    with pytest.raises(ManuscriptError, match="a paragraph of 150,000 characters, starting 'word word"):
+        rendered(root)
+
+
+def test_a_long_paragraph_a_book_might_have_is_kept(tmp_path):
+    root = write_project(tmp_path, files={"manuscripts/01-a.md": essay("A", "word " * 10_000)})
+    book, _ = rendered(root)
+    assert next(book.essays()).words == 10_000

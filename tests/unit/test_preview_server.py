@@ -120,3 +120,58 @@ def test_the_command_has_help_with_its_options() -> None:
     result = CliRunner().invoke(main, ["preview", "--help"])
     assert result.exit_code == 0
     assert all(option in result.output for option in ("--project", "--port", "--open", "--quiet"))
+
+
+# --- robustness and the reading view's images (issue 15 items 25, 28) --------------------------
+
+def test_a_nul_byte_or_a_page_out_of_range_is_a_404(preview: Preview) -> None:
+    key = preview.session.snapshot.pages[0].key
+    job = key.rpartition("-")[0]
+    reading = preview.session.snapshot.to_json()["reading"]
+    for path in ["/read/" + reading.split("/")[2] + "/index.html%00.png", "/static/preview.js%00",
+                 f"/pages/{job}-99999.png", f"/pages/{job}-{10**30}.png", "/%00"]:
+        response = get(preview, path)
+        assert response.status == 404, path
+        response.read()
+
+
+def test_the_reading_view_is_served_with_a_strict_content_security_policy(preview: Preview) -> None:
+    reading = preview.session.snapshot.to_json()["reading"]
+    response = get(preview, reading)
+    policy = response.getheader("Content-Security-Policy") or ""
+    assert "script-src 'none'" in policy and "sandbox" in policy and "default-src 'none'" in policy
+    assert "connect-src" not in policy  # nothing may be fetched from script, and no script runs
+
+
+def test_a_silent_client_is_dropped_after_the_request_timeout(preview: Preview, monkeypatch) -> None:
+    import socket
+    import time
+
+    from bookify.preview.server import PreviewHandler
+
+    assert PreviewHandler.timeout is not None and 0 < PreviewHandler.timeout <= 30  # was None
+    monkeypatch.setattr(PreviewHandler, "timeout", 0.5)  # the same, without waiting for it
+    client = socket.create_connection(("127.0.0.1", preview.server.port), timeout=10)
+    client.sendall(b"GET /api/state HTTP/1.1\r\n")  # …and never the rest
+    started = time.monotonic()
+    assert client.recv(1024) == b""  # the server hung up
+    assert time.monotonic() - started < 5
+    client.close()
+
+
+def test_an_event_stream_thread_ends_soon_after_its_client(preview: Preview) -> None:
+    import threading
+    import time
+
+    def streams() -> int:
+        return sum(1 for t in threading.enumerate() if "process_request" in t.name
+                   or t.name.startswith("Thread-"))
+
+    before = streams()
+    response = get(preview, "/events")
+    assert response.readline() == b"event: state\n"
+    response.close()
+    deadline = time.monotonic() + 5
+    while streams() > before and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert streams() <= before

@@ -40,5 +40,7 @@ def write_html(
 
 
 def _copy(source: Path, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(source, target)
+    """Copy through a temporary file renamed into place: a link already at `target` is
+    replaced, never written through."""
+    with atomic_output(target) as temporary:
+        shutil.copyfile(source, temporary)

@@ -12,6 +12,7 @@ import contextlib
 import contextvars
 import dataclasses
 import hashlib
+import re
 import inspect
 import logging
 import textwrap
@@ -39,7 +40,7 @@ from weasyprint.urls import (
 from .. import __version__
 from ..cache import fingerprint
 from ..diagnostics import Diagnostics
-from ..errors import RenderError
+from ..errors import Location, RenderError
 
 ProgressCallback = Callable[[int], None]
 
@@ -93,7 +94,7 @@ class SandboxedFetcher(URLFetcher):
                 return URLFetcherResponse(url, data, {
                     "Content-Type": mimetypes.guess_type(path.name)[0] or "application/octet-stream"})
             if path is not None:
-                raise URLFetchingError(f"no such file: {path}")
+                raise URLFetchingError("no such file")
         elif scheme in ("http", "https") and self.allow_network:
             return super().fetch(url, headers)
         self.refused.append(url)
@@ -322,6 +323,26 @@ def _stamp(path: Path) -> tuple[int, int]:
     return (status.st_mtime_ns, status.st_size)
 
 
+def _readable(message: str, fetcher: SandboxedFetcher) -> tuple[str, Location]:
+    """A WeasyPrint message with its virtual addresses (`file:///bookify/0/…`) written as the
+    files they stand for, and the first such file of the project as the location."""
+    location = Location()
+
+    def name(match: re.Match[str]) -> str:
+        nonlocal location
+        path = fetcher.real_path(match[0])
+        if path is None:
+            return match[0]
+        root = fetcher.roots[0]  # the project; the others are the theme's folders
+        if path.is_relative_to(root):
+            if location.path is None:
+                location = Location(path)
+            return path.relative_to(root).as_posix()
+        return f"the theme's {path.name}"
+
+    return re.sub(re.escape(_VIRTUAL) + r"[^\s'\"]*", name, message), location
+
+
 def _refuse(url: str) -> None:
     raise RenderError(
         f"the book refers to {url}, which is outside the book project",
@@ -374,11 +395,12 @@ def render_document(
     for record in capture.records:
         message = record.getMessage()
         if message.startswith("Failed to load"):
+            text, location = _readable(message.split("\n")[0], fetcher)
             raise RenderError(
-                message.split("\n")[0],
+                text, location,
                 hint="check that the file exists inside the project and is a readable image or stylesheet",
             )
-        diagnostics.warn(f"layout: {message.splitlines()[0]}")
+        diagnostics.warn(f"layout: {_readable(message.splitlines()[0], fetcher)[0]}")
     assert document is not None
     # Keep the font configuration alive as long as the document: it owns the font files.
     document._bookify_fonts = fonts  # type: ignore[attr-defined]

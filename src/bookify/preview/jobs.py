@@ -55,8 +55,11 @@ class ProcessRunner:
         as `cancelled()` says so."""
         started = time.perf_counter()
         with self._lock:
-            process, log = self._spare or self._spawn()
-            self._spare = None
+            spare, self._spare = self._spare, None
+            if spare is not None and spare[0].poll() is not None:
+                spare[0].stdout.close()  # the spare died waiting (killed, out of memory)
+                spare = None
+            process, log = spare or self._spawn()
         messages: queue.Queue[tuple[str, Any] | None] = queue.Queue()
         try:
             pickle.dump(job, process.stdin)

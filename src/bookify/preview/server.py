@@ -23,6 +23,8 @@ import json
 import mimetypes
 import queue
 import re
+import select
+import socket
 import sys
 import threading
 from http import HTTPStatus
@@ -39,6 +41,14 @@ STATIC = Path(str(resources.files("bookify.preview") / "static"))
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
 #: How often an idle event stream sends a comment, so proxies and the browser keep it open.
 KEEPALIVE_SECONDS = 15.0
+#: How long a client may take to send a request (or to take an answer): a slow or silent
+#: client gives its thread back after this many seconds.
+REQUEST_TIMEOUT_SECONDS = 10.0
+#: What the reading view (the book's own HTML, images and SVGs) may do: show itself, its
+#: images, styles and fonts — never run a script, fetch anything or reach the preview's API.
+READING_POLICY = ("default-src 'none'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+                  "font-src 'self' data:; script-src 'none'; object-src 'none'; "
+                  "base-uri 'none'; form-action 'none'; frame-ancestors 'self'; sandbox")
 
 _PAGE = re.compile(r"^/pages/([A-Za-z0-9]+-\d+)\.png$")
 _READ = re.compile(r"^/read/([A-Za-z0-9]+)/(.*)$")
@@ -77,6 +87,7 @@ class PreviewServer(ThreadingHTTPServer):
 class PreviewHandler(BaseHTTPRequestHandler):
     server: PreviewServer
     server_version = "bookify-preview"
+    timeout = REQUEST_TIMEOUT_SECONDS
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
         """Quiet: no line per request (the terminal is for the book's news)."""
@@ -90,6 +101,9 @@ class PreviewHandler(BaseHTTPRequestHandler):
             return
         url = urlsplit(self.path)
         path = unquote(url.path)
+        if "\x00" in path:  # no file has a NUL in its name
+            self._send_error(HTTPStatus.NOT_FOUND, "no such page")
+            return
         if path == "/":
             self._send_file(STATIC / "index.html", head, cache=False)
         elif path.startswith("/static/"):
@@ -136,7 +150,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
         if not target.is_relative_to(folder.resolve()) or not target.is_file():
             self._send_error(HTTPStatus.NOT_FOUND, "no such file")
             return
-        self._send_file(target, head, cache=False)
+        self._send_file(target, head, cache=False, policy=READING_POLICY)
 
     def _stream_events(self) -> None:
         events: queue.Queue[tuple[str, dict[str, Any]]] = queue.Queue(maxsize=256)
@@ -155,7 +169,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
             self.end_headers()
             self._send_event("state", self.server.session.state())
             idle = 0.0
-            while not self.server.closing.is_set():
+            while not self.server.closing.is_set() and not self._client_gone():
                 try:
                     kind, data = events.get(timeout=0.5)
                 except queue.Empty:
@@ -174,6 +188,15 @@ class PreviewHandler(BaseHTTPRequestHandler):
 
     # ------------------------------------------------------------------ helpers
 
+    def _client_gone(self) -> bool:
+        """Whether the browser has closed the event stream (its socket reads as ended), so the
+        thread ends with its client rather than at the next keep-alive."""
+        try:
+            readable, _, _ = select.select([self.connection], [], [], 0)
+            return bool(readable) and self.connection.recv(1, socket.MSG_PEEK) == b""
+        except (OSError, ValueError):
+            return True
+
     def _addressed_to_us(self) -> bool:
         host = self.headers.get("Host", "")
         return host in {f"{name}:{self.server.port}" for name in LOOPBACK_NAMES}
@@ -182,15 +205,18 @@ class PreviewHandler(BaseHTTPRequestHandler):
         self.wfile.write(f"event: {kind}\ndata: {json.dumps(data)}\n\n".encode())
         self.wfile.flush()
 
-    def _send_file(self, path: Path, head: bool, cache: bool) -> None:
+    def _send_file(self, path: Path, head: bool, cache: bool, policy: str | None = None) -> None:
         kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         if kind.startswith("text/") or kind in ("application/javascript", "image/svg+xml"):
             kind += "; charset=utf-8"
-        self._send_bytes(path.read_bytes(), kind, head, cache)
+        self._send_bytes(path.read_bytes(), kind, head, cache, policy)
 
-    def _send_bytes(self, body: bytes, kind: str, head: bool, cache: bool) -> None:
+    def _send_bytes(self, body: bytes, kind: str, head: bool, cache: bool,
+                    policy: str | None = None) -> None:
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", kind)
+        if policy:
+            self.send_header("Content-Security-Policy", policy)
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "public, max-age=31536000, immutable" if cache
                          else "no-cache")

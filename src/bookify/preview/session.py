@@ -74,6 +74,8 @@ class Snapshot:
         job_id, _, index = key.rpartition("-")
         if job_id not in self.pdfs or not index.isdigit():
             return None
+        if not any(page.key == key for page in self.pages):  # a page index out of range
+            return None
         return self.pdfs[job_id], int(index)
 
     def to_json(self) -> dict[str, Any]:
