@@ -83,6 +83,7 @@ def build(
     editions: Sequence[str] | None = None,
     jobs: int | None = None,
     cache: bool = True,
+    cache_dir: Path | None = None,
 ) -> BuildResult:
     """Build the requested outputs of `project` into `output_dir` (default: the project's).
 
@@ -92,7 +93,7 @@ def build(
     for sending to its contributor: `<output_dir>/proofs/<id>.pdf`. `editions` chooses the PDF
     editions instead of `[print] editions`. `jobs` is how many processes lay out pages (default:
     `[build] jobs`, else one per core); `cache=False` lays everything out afresh, ignoring and
-    not filling the layout cache in `build/.cache/`.
+    not filling the layout cache in `<cache_dir or output_dir>/.cache/`.
     """
     progress = progress or Progress()
     diagnostics = diagnostics if diagnostics is not None else Diagnostics()
@@ -101,7 +102,8 @@ def build(
     settings = project.config.build
     _writable(output_dir)
     runner = LayoutRunner(jobs or settings.jobs or default_jobs(),
-                          LayoutCache(output_dir / ".cache", settings.cache_max_mb * 2**20,
+                          LayoutCache((cache_dir or output_dir) / ".cache",
+                                      settings.cache_max_mb * 2**20,
                                       enabled=cache and settings.cache),
                           progress.pages)
     if essay is not None or "pdf" in formats or "epub" in formats:

@@ -125,11 +125,12 @@ def proof_command(project_dir: Path, pages: str | None, essays: tuple[str, ...],
     diagnostics = Diagnostics()
     with _reporting(reporter, diagnostics, debug):
         project = load_project(project_dir)
-        result = build(project, ["pdf"], None, reporter, diagnostics, editions=[edition],
-                       jobs=jobs, cache=not no_cache)
+        folder = output_dir.resolve() if output_dir else project.output_dir / "proof"
+        # The proof's PDF goes beside its spreads: the build's outputs stay as they are.
+        result = build(project, ["pdf"], folder, reporter, diagnostics, editions=[edition],
+                       jobs=jobs, cache=not no_cache, cache_dir=project.output_dir)
         layout = result.layouts[edition]
         pdf = next(a.path for a in result.artifacts if a.edition == edition)
-        folder = output_dir.resolve() if output_dir else project.output_dir / "proof"
         written = write_spreads(pdf, layout, pages_for(layout, pages, essays), folder, dpi)
     for path in written:
         reporter.wrote(path)

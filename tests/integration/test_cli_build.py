@@ -88,3 +88,24 @@ def test_quiet_prints_nothing_for_a_clean_book(tmp_path: Path) -> None:
     assert completed.returncode == 0, completed.stderr
     assert completed.stdout == "" and completed.stderr == ""
     assert sorted(p.name for p in (root / "build").iterdir()) == [".cache", "a-minimal-book.epub"]
+
+
+def test_a_proof_leaves_the_builds_outputs_as_they_were(tmp_path: Path) -> None:
+    """`bookify proof` writes its spreads and the PDF they come from in build/proof/; the
+    outputs of `bookify build` (the PDFs, the cover, the EPUB) stay one consistent set."""
+    root = copy_project("minimal", tmp_path / "minimal")
+    built = subprocess.run([*BOOKIFY, "build", "--format", "pdf", "-q"], cwd=root,
+                           capture_output=True, text=True, timeout=300)
+    assert built.returncode == 0, built.stderr
+    before = {path.name: (path.read_bytes(), path.stat().st_mtime_ns)
+              for path in (root / "build").glob("*.pdf")}
+    (root / "manuscripts" / "01-zephyr-at-dawn.md").open("a", encoding="utf-8").write(
+        "\nA paragraph added after the build, which the proof shows.\n")
+    proof = subprocess.run([*BOOKIFY, "proof", "--pages", "1", "-q"], cwd=root,
+                           capture_output=True, text=True, timeout=300)
+    assert proof.returncode == 0, proof.stderr
+    after = {path.name: (path.read_bytes(), path.stat().st_mtime_ns)
+             for path in (root / "build").glob("*.pdf")}
+    assert after == before and len(before) == 3
+    assert list((root / "build" / "proof").glob("spread-*.png"))
+    assert (root / "build" / "proof" / "a-minimal-book-print.pdf").is_file()
