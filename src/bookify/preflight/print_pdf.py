@@ -21,9 +21,10 @@ from ..printers import Printer, printer_rules
 from .findings import CheckReport, Finding
 from .pdf_content import Box, extent, glyphs, images
 
-#: Type smaller than this is queried (KDP's formatting guidance asks for 7 pt at least) …
+#: Type smaller than this is queried where the printer publishes no minimum (KDP requires
+#: 7 pt, `Printer.min_type_pt`) …
 SMALL_TYPE_PT = 7.0
-#: … and smaller than this no reader can read in print: an error.
+#: … and smaller than this no reader can read in print: an error for every printer.
 ILLEGIBLE_TYPE_PT = 5.0
 #: How far a measured size may stray from the expected one (rounding in the file), in points.
 TOLERANCE_PT = 0.5
@@ -113,12 +114,12 @@ def _check_boxes(page: pikepdf.Page, index: int, geometry: PageGeometry, rules: 
     number = index + 1
     media = [float(v) for v in page.obj.MediaBox]
     width, height = media[2] - media[0], media[3] - media[1]
-    slug = 2 * SLUG_PT if settings.crop_marks else 0.0
-    want = (geometry.width_pt + slug, geometry.height_pt + slug)
+    want = _page_size(geometry, settings.crop_marks)
     bleed = _bleed_words(settings, rules)
     if abs(width - want[0]) > TOLERANCE_PT or abs(height - want[1]) > TOLERANCE_PT:
-        marks = (not rules.marks and width >= geometry.width_pt + 2 * SLUG_PT - TOLERANCE_PT
-                 and height >= geometry.height_pt + 2 * SLUG_PT - TOLERANCE_PT)
+        with_marks = _page_size(geometry, crop_marks=True)
+        marks = (not rules.marks and abs(width - with_marks[0]) <= TOLERANCE_PT
+                 and abs(height - with_marks[1]) <= TOLERANCE_PT)
         if marks:
             found.add("error", "crop-marks", number,
                       f"the page is {_in(width)} × {_in(height)} in, with room for printer's "
@@ -133,8 +134,6 @@ def _check_boxes(page: pikepdf.Page, index: int, geometry: PageGeometry, rules: 
         return
     trim = _box(page.obj, "/TrimBox", media)
     expected_trim = geometry.trim_box(recto=index % 2 == 0)
-    if slug:
-        expected_trim = tuple(v for v in expected_trim)
     if (abs(trim[2] - trim[0] - settings.trim.width_pt) > TOLERANCE_PT
             or abs(trim[3] - trim[1] - settings.trim.height_pt) > TOLERANCE_PT
             or any(abs(a - b) > TOLERANCE_PT for a, b in zip(trim, expected_trim))):
@@ -151,6 +150,14 @@ def _check_boxes(page: pikepdf.Page, index: int, geometry: PageGeometry, rules: 
                       "no BleedBox the size of the trim and its bleed "
                       f"({_in(geometry.width_pt)} × {_in(geometry.height_pt)} in)",
                       "rebuild with bookify build, which sets the BleedBox")
+
+
+def _page_size(geometry: PageGeometry, crop_marks: bool) -> tuple[float, float]:
+    """The print file's page: the trim and its bleed, or with crop marks the trim and the slug
+    round it that holds the marks (`outputs/print_file.py`)."""
+    if crop_marks:
+        return (geometry.trim.width_pt + 2 * SLUG_PT, geometry.trim.height_pt + 2 * SLUG_PT)
+    return (geometry.width_pt, geometry.height_pt)
 
 
 def _check_fonts(page: pikepdf.Page, index: int, found: _PageFindings) -> None:
@@ -206,11 +213,13 @@ def _check_content(document: pdfium.PdfDocument, geometry: PageGeometry, rules: 
         if box is not None:
             _check_margins(box, trim, index, inside_min, edge_min, rules, found)
             smallest = min(page_glyphs, key=lambda g: g.size)
-            if smallest.size < SMALL_TYPE_PT - 0.05:
-                illegible = smallest.size < ILLEGIBLE_TYPE_PT
-                found.add("error" if illegible else "warning", "type-size", index + 1,
-                          f"type set at {smallest.size:.1f} pt (“{smallest.char}”); "
-                          f"print wants {SMALL_TYPE_PT:g} pt at least",
+            least = rules.min_type_pt or SMALL_TYPE_PT
+            if smallest.size < least - 0.05:
+                refused = smallest.size < ILLEGIBLE_TYPE_PT or bool(rules.min_type_pt)
+                wants = (f"{rules.name} requires {least:g} pt at least" if rules.min_type_pt
+                         else f"print wants {least:g} pt at least")
+                found.add("error" if refused else "warning", "type-size", index + 1,
+                          f"type set at {smallest.size:.1f} pt (“{smallest.char}”); {wants}",
                           "set the footnotes, captions or small type larger in the theme's "
                           "stylesheet (styles/print.css)")
         for image in placed:
