@@ -248,3 +248,51 @@ def test_build_check_checks_what_it_wrote(kdp_book: BuiltBook) -> None:
                                        "pdf", "--output", str(kdp_book.output), "--check"])
     assert result.exit_code == 0, result.output
     assert "Ready for kdp" in result.output and "-cover.pdf" in result.output
+
+
+def _write_on_cover(cover: Path, x: float, y: float, text: bytes, size: float = 9) -> None:
+    """Add `text` at (x, y) from the cover's bottom left corner of its bleed."""
+    with pikepdf.open(cover, allow_overwriting_input=True) as pdf:
+        page = pdf.pages[0]
+        font = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font,
+                                                    Subtype=pikepdf.Name.Type1,
+                                                    BaseFont=pikepdf.Name.Helvetica))
+        if "/Font" not in page.Resources:
+            page.Resources.Font = pikepdf.Dictionary()
+        page.Resources.Font.Added = font
+        x0, y0 = (float(v) for v in page.MediaBox[:2])
+        page.contents_add(b"q\n", prepend=True)  # the text in the page's own coordinates
+        page.contents_add(b"Q BT /Added %g Tf %.2f %.2f Td (%s) Tj ET"
+                          % (size, x0 + x, y0 + y, text))
+        pdf.save(cover)
+
+
+def test_text_in_the_barcode_area_is_an_error(kdp_book: BuiltBook, tmp_path: Path) -> None:
+    files = _copy(kdp_book, tmp_path, "print", "cover")
+    # 2 × 1.2 in at the bottom right of the back cover (5.5 in wide), 0.25 in inside its
+    # trim; the bleed is 9 pt
+    _write_on_cover(files["cover"], 9 + 396 - 18 - 100, 9 + 18 + 40, b"Price 12.99")
+    code, findings = _findings(kdp_book, tmp_path)
+    assert code == 1
+    [finding] = _errors(findings)
+    assert finding["check"] == "barcode-area" and "Price12.99" in finding["message"]
+
+
+def test_spine_text_under_kdps_79_pages_is_an_error(kdp_book: BuiltBook, tmp_path: Path) -> None:
+    files = _copy(kdp_book, tmp_path, "print", "cover")
+    pages = len(pikepdf.open(files["print"]).pages)
+    assert pages < 79
+    spine_middle = 9 + 396 + pages * 0.0025 * 72 / 2  # cream paper, after the back cover
+    _write_on_cover(files["cover"], spine_middle - 0.5, 300, b"I", size=3)
+    code, findings = _findings(kdp_book, tmp_path)
+    assert code == 1
+    [finding] = _errors(findings)
+    assert finding["check"] == "spine-text"
+    assert f"spine of a {pages}-page book; KDP allows spine text from 79 pages" in finding["message"]
+
+
+def test_an_unreadable_pdf_is_a_finding_not_a_traceback(kdp_book: BuiltBook, tmp_path: Path) -> None:
+    (tmp_path / kdp_book.print_pdf.name).write_bytes(b"%PDF-1.7 cut short")
+    result = _check(kdp_book, tmp_path)
+    assert result.exit_code == 1
+    assert "not a PDF a printer can read" in result.output and "internal error" not in result.output

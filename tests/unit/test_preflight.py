@@ -115,3 +115,19 @@ def test_type_under_kdps_seven_points_is_an_error_and_elsewhere_a_warning(tmp_pa
     generic = [f for f in _check(small, PrintSection(printer="generic")).findings
                if f.check == "type-size"]
     assert [f.severity for f in generic] == ["warning"]
+
+
+def test_without_java_epubcheck_is_a_notice(tmp_path: Path, monkeypatch) -> None:
+    import zipfile
+
+    from bookify.preflight import epub
+
+    book = tmp_path / "book.epub"
+    with zipfile.ZipFile(book, "w") as archive:
+        archive.writestr("mimetype", "application/epub+zip")
+    monkeypatch.setattr(epub, "_java", lambda: None)
+    report = CheckReport("kdp", [book])
+    epub.check_epub(book, report)
+    notice = next(f for f in report.findings if f.check == "epubcheck")
+    assert notice.severity == "notice" and "Java is not installed" in notice.message
+    assert report.errors and report.errors[0].check == "epub"  # no package document

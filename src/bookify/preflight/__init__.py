@@ -51,10 +51,23 @@ def check_files(project: Project, files: Iterable[Path]) -> CheckReport:
     files = list(files)
     report = CheckReport(printer=settings.printer, files=files)
     interior = next((p for p in files if p.name.endswith("-print.pdf")), None)
-    pages = check_print_pdf(interior, settings, report) if interior else None
+    pages = _unreadable(interior, report, check_print_pdf, settings) if interior else None
     for path in files:
         if path.name.endswith("-cover.pdf"):
-            check_cover_pdf(path, settings, pages, report)
+            _unreadable(path, report, check_cover_pdf, settings, pages)
         elif path.suffix == ".epub":
             check_epub(path, report)
     return report
+
+
+def _unreadable(path: Path, report: CheckReport, check, *args):
+    """Run `check` on the PDF at `path`; a file no PDF reader can open is a finding."""
+    import pikepdf
+    import pypdfium2
+
+    try:
+        return check(path, *args, report)
+    except (pikepdf.PdfError, pypdfium2.PdfiumError) as error:
+        report.add(Finding("error", "unreadable", path, f"not a PDF a printer can read ({error})",
+                           "rebuild it with bookify build"))
+        return None
