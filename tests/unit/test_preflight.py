@@ -131,3 +131,45 @@ def test_without_java_epubcheck_is_a_notice(tmp_path: Path, monkeypatch) -> None
     notice = next(f for f in report.findings if f.check == "epubcheck")
     assert notice.severity == "notice" and "Java is not installed" in notice.message
     assert report.errors and report.errors[0].check == "epub"  # no package document
+
+
+ACE_REPORT = {"assertions": [{
+    "earl:testSubject": {"url": "essay-1.xhtml"},
+    "assertions": [
+        {"earl:test": {"dct:title": "image-alt", "earl:impact": "serious"},
+         "earl:result": {"earl:outcome": "fail", "dct:description": "Images must have\n alt text"}},
+        {"earl:test": {"dct:title": "region", "earl:impact": "moderate"},
+         "earl:result": {"earl:outcome": "fail"}},
+        {"earl:test": {"dct:title": "lang", "earl:impact": "serious"},
+         "earl:result": {"earl:outcome": "pass"}},
+    ]}]}
+
+
+def test_ace_violations_are_findings_by_impact(tmp_path: Path, monkeypatch) -> None:
+    import json
+    import stat
+
+    from bookify.preflight import epub
+
+    ace = tmp_path / "bin" / "ace"
+    ace.parent.mkdir()
+    # a stand-in for DAISY Ace's CLI: writes its report.json into --outdir
+    ace.write_text("#!/bin/sh\nwhile [ \"$1\" != --outdir ]; do shift; done\n"
+                   f"cat > \"$2/report.json\" <<'END'\n{json.dumps(ACE_REPORT)}\nEND\n")
+    ace.chmod(ace.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setenv("PATH", f"{ace.parent}:/usr/bin:/bin")
+    report = CheckReport("kdp")
+    epub._run_ace(tmp_path / "book.epub", report)
+    assert [(f.severity, f.page) for f in report.findings] == [
+        ("error", "essay-1.xhtml"), ("warning", "essay-1.xhtml")]
+    assert report.findings[0].message == "DAISY Ace, serious: image-alt: Images must have alt text"
+
+
+def test_without_ace_a_notice_says_so(tmp_path: Path, monkeypatch) -> None:
+    from bookify.preflight import epub
+
+    monkeypatch.setenv("PATH", str(tmp_path))
+    report = CheckReport("kdp")
+    epub._run_ace(tmp_path / "book.epub", report)
+    [notice] = report.findings
+    assert notice.severity == "notice" and "DAISY Ace was not run" in notice.message

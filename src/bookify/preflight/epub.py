@@ -1,6 +1,7 @@
-"""Preflight of the EPUB against the stores: EPUBCheck (what every store runs on upload), the
-accessibility metadata EPUBCheck does not check, a cover, and what Kindle's converter rejects
-or mangles (images over its size limit, `margin: auto`, text hidden with `display: none`).
+"""Preflight of the EPUB against the stores: EPUBCheck (what every store runs on upload), DAISY
+Ace when it is installed, the accessibility metadata EPUBCheck does not check, a cover, and
+what Kindle's converter rejects or mangles (images over its size limit, `margin: auto`, text
+hidden with `display: none`).
 """
 
 from __future__ import annotations
@@ -33,6 +34,9 @@ MARGIN_AUTO = re.compile(r"margin(?:-left|-right)?\s*:[^;}]*\bauto\b", re.IGNORE
 DISPLAY_NONE = re.compile(r"display\s*:\s*none\b", re.IGNORECASE)
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
 EPUBCHECK_SECONDS = 300
+ACE_SECONDS = 600
+#: Ace's impacts a store's accessibility review refuses; the milder ones are warnings.
+ACE_REFUSED = ("serious", "critical")
 
 
 def check_epub(path: Path, report: CheckReport) -> None:
@@ -52,6 +56,7 @@ def check_epub(path: Path, report: CheckReport) -> None:
             _check_accessibility(path, opf_path, package, report)
             _check_manifest(path, archive, opf_path, package, report)
     _run_epubcheck(path, report)
+    _run_ace(path, report)
 
 
 def _package(archive: zipfile.ZipFile) -> tuple[str, etree._Element | None]:
@@ -173,3 +178,39 @@ def _run_epubcheck(path: Path, report: CheckReport) -> None:
                            f"EPUBCheck {message.get('ID', '')}: {message.get('message', '')}",
                            message.get("suggestion") or "rebuild with bookify build; if it "
                            "persists, report it as a bookify bug", page))
+
+
+def _run_ace(path: Path, report: CheckReport) -> None:
+    """DAISY Ace's violations as findings, when its command (`ace`, from `npm install -g
+    @daisy/ace`) is on the PATH; a notice otherwise."""
+    ace = shutil.which("ace")
+    if ace is None:
+        report.add(Finding("notice", "ace", path,
+                           "DAISY Ace was not run (the ace command is not installed), so the "
+                           "EPUB's accessibility was checked only for its metadata",
+                           "npm install -g @daisy/ace (it needs Node.js and Chromium)"))
+        return
+    with tempfile.TemporaryDirectory(prefix="bookify-ace-") as tmp:
+        command = [ace, "--force", "--silent", "--outdir", tmp, str(path.resolve())]
+        try:
+            subprocess.run(command, capture_output=True, text=True, timeout=ACE_SECONDS)
+            data = json.loads((Path(tmp) / "report.json").read_text(encoding="utf-8"))
+        except (OSError, subprocess.SubprocessError, ValueError):
+            report.add(Finding("notice", "ace", path, "DAISY Ace did not finish",
+                               "run it by hand: ace " + path.name))
+            return
+    for document in data.get("assertions") or []:
+        page = str((document.get("earl:testSubject") or {}).get("url", "")) or None
+        for assertion in document.get("assertions") or []:
+            result = assertion.get("earl:result") or {}
+            if result.get("earl:outcome") != "fail":
+                continue
+            test = assertion.get("earl:test") or {}
+            impact = str(test.get("earl:impact", ""))
+            description = " ".join(str(result.get("dct:description", "")).split())
+            report.add(Finding(
+                "error" if impact in ACE_REFUSED else "warning", "ace", path,
+                f"DAISY Ace, {impact}: {test.get('dct:title', '')}"
+                + (f": {description}" if description else ""),
+                f"run ace {path.name} for its full report, then fix the essay or the theme",
+                page))
