@@ -173,3 +173,15 @@ def test_without_ace_a_notice_says_so(tmp_path: Path, monkeypatch) -> None:
     epub._run_ace(tmp_path / "book.epub", report)
     [notice] = report.findings
     assert notice.severity == "notice" and "DAISY Ace was not run" in notice.message
+
+
+def test_annotations_are_refused_for_kdp_and_queried_elsewhere(tmp_path: Path) -> None:
+    path = _finished(tmp_path, PrintSection(printer="kdp"), 24)
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        pdf.pages[4].obj.Annots = pdf.make_indirect(pikepdf.Array([pdf.make_indirect(Dictionary(
+            Type=Name.Annot, Subtype=Name.Text, Rect=pikepdf.Array([10, 10, 20, 20])))]))
+        pdf.save(path)
+    [kdp] = _check(path, PrintSection(printer="kdp")).findings
+    assert (kdp.severity, kdp.check, kdp.page) == ("error", "annotations", 5)
+    [generic] = _check(path, PrintSection(printer="generic")).findings
+    assert generic.severity == "warning"

@@ -17,7 +17,7 @@ from ..config import PrintSection
 from ..outputs.cover_wrap import CoverWrap, Rect, cover_wrap_for
 from .findings import CheckReport, Finding
 from .pdf_content import Box, glyphs, images, overlaps
-from .print_pdf import TOLERANCE_PT, _in
+from .print_pdf import TOLERANCE_PT, inches
 
 REBUILD = "rebuild with bookify build, which sizes the cover from the interior's page count"
 
@@ -45,9 +45,9 @@ def check_cover_pdf(path: Path, settings: PrintSection, pages: int | None,
     if abs(width - wrap.media_width) > TOLERANCE_PT or abs(height - wrap.media_height) > TOLERANCE_PT:
         report.add(Finding(
             "error", "cover-size", path,
-            f"the cover is {_in(width)} × {_in(height)} in; for the {pages}-page interior on "
-            f"{settings.paper} paper it must be {_in(wrap.media_width)} × "
-            f"{_in(wrap.media_height)} in (spine {_in(wrap.spine_width)} in, bleed included)"
+            f"the cover is {inches(width)} × {inches(height)} in; for the {pages}-page interior on "
+            f"{settings.paper} paper it must be {inches(wrap.media_width)} × "
+            f"{inches(wrap.media_height)} in (spine {inches(wrap.spine_width)} in, bleed included)"
             + _made_for(width, wrap, settings), REBUILD, 1))
         return
     expected_trim = (media[0] + wrap.bleed, media[1] + wrap.bleed,
@@ -95,7 +95,7 @@ def _check_spine(path: Path, wrap: CoverWrap, media: list[float], printed, repor
            for g in on_spine):
         report.add(Finding(
             "error", "spine-text", path,
-            f"spine text closer than {_in(wrap.fold_clearance)} in to a fold; the binding "
+            f"spine text closer than {inches(wrap.fold_clearance)} in to a fold; the binding "
             "may shift it onto the front or back", REBUILD, 1))
 
 

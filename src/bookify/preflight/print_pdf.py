@@ -79,7 +79,7 @@ def check_print_pdf(path: Path, settings: PrintSection, report: CheckReport) -> 
             _check_fonts(page, index, per_page)
             if "/Annots" in page.obj and len(page.obj.Annots):
                 per_page.add(
-                    "error" if not rules.outline else "warning", "annotations", index + 1,
+                    "warning" if rules.annotations else "error", "annotations", index + 1,
                     f"{len(page.obj.Annots)} annotation(s) (links or comments) on the page; "
                     f"{rules.name}'s preflight flags them",
                     "rebuild the print edition with bookify build, which drops annotations")
@@ -122,13 +122,13 @@ def _check_boxes(page: pikepdf.Page, index: int, geometry: PageGeometry, rules: 
                  and abs(height - with_marks[1]) <= TOLERANCE_PT)
         if marks:
             found.add("error", "crop-marks", number,
-                      f"the page is {_in(width)} × {_in(height)} in, with room for printer's "
+                      f"the page is {inches(width)} × {inches(height)} in, with room for printer's "
                       f"marks round the bleed; {rules.name} takes no crop or printer's marks",
                       "set crop_marks = false in [print] and rebuild")
         else:
             found.add("error", "page-size", number,
-                      f"the page is {_in(width)} × {_in(height)} in; the trim {bleed} is "
-                      f"{_in(want[0])} × {_in(want[1])} in",
+                      f"the page is {inches(width)} × {inches(height)} in; the trim {bleed} is "
+                      f"{inches(want[0])} × {inches(want[1])} in",
                       "rebuild with bookify build after setting [print] trim and bleed to "
                       "what you chose at the printer")
         return
@@ -138,8 +138,8 @@ def _check_boxes(page: pikepdf.Page, index: int, geometry: PageGeometry, rules: 
             or abs(trim[3] - trim[1] - settings.trim.height_pt) > TOLERANCE_PT
             or any(abs(a - b) > TOLERANCE_PT for a, b in zip(trim, expected_trim))):
         found.add("error", "trim-box", number,
-                  f"the TrimBox {_box_words(trim)} is not the {_in(settings.trim.width_pt)} × "
-                  f"{_in(settings.trim.height_pt)} in trim at {_box_words(expected_trim)}",
+                  f"the TrimBox {_box_words(trim)} is not the {inches(settings.trim.width_pt)} × "
+                  f"{inches(settings.trim.height_pt)} in trim at {_box_words(expected_trim)}",
                   "rebuild with bookify build; a tool that edited the file moved the trim")
     if settings.bleed:
         bleed_box = _box(page.obj, "/BleedBox", None)
@@ -148,7 +148,7 @@ def _check_boxes(page: pikepdf.Page, index: int, geometry: PageGeometry, rules: 
                                  > TOLERANCE_PT):
             found.add("error", "bleed-box", number,
                       "no BleedBox the size of the trim and its bleed "
-                      f"({_in(geometry.width_pt)} × {_in(geometry.height_pt)} in)",
+                      f"({inches(geometry.width_pt)} × {inches(geometry.height_pt)} in)",
                       "rebuild with bookify build, which sets the BleedBox")
 
 
@@ -244,8 +244,8 @@ def _check_margins(box: Box, trim: Box, index: int, inside_min: float, edge_min:
     for side, (measured, least) in room.items():
         if measured < least - TOLERANCE_PT:
             found.add("error", "margins", index + 1,
-                      f"text {_in(max(measured, 0.0))} in from the trim at the {side} edge; "
-                      f"{rules.name} needs {_in(least)} in (running heads and folios count)",
+                      f"text {inches(max(measured, 0.0))} in from the trim at the {side} edge; "
+                      f"{rules.name} needs {inches(least)} in (running heads and folios count)",
                       "widen the margin in [print] (gutter) or the theme's margin variables, "
                       "or take the text that strays back inside them")
 
@@ -284,7 +284,8 @@ def _bleed_words(settings: PrintSection, rules: Printer) -> str:
     return f"with 0.125 in bleed on {edges}" + (" and crop marks" if settings.crop_marks else "")
 
 
-def _in(points: float) -> str:
+def inches(points: float) -> str:
+    """Points as inches in words: 0.375, 5.5."""
     return f"{points / 72:.3f}".rstrip("0").rstrip(".")
 
 
