@@ -24,6 +24,7 @@ from .formats import FORMATS
 
 if TYPE_CHECKING:
     from .console import Reporter
+    from .preflight import CheckReport
 
 #: Exit status for a bug in bookify itself (sysexits EX_SOFTWARE).
 INTERNAL_ERROR = 70
@@ -80,6 +81,9 @@ def build_command(project_dir: Path, formats, output_dir: Path | None, essay: st
 
     Example: bookify build --format pdf --output proofs/
     """
+    if preflight and essay is not None:
+        raise click.UsageError("--check checks the book's files, not an essay's proof: "
+                               "leave out --essay or --check")
     from .build import build
     from .console import Reporter
     from .project import load_project
@@ -93,7 +97,7 @@ def build_command(project_dir: Path, formats, output_dir: Path | None, essay: st
                        cache=not no_cache)
     for artifact in result.artifacts:
         reporter.artifact(artifact, result.rendered.words)
-    if preflight and essay is None:
+    if preflight:
         from .preflight import check_files
 
         with _reporting(reporter, Diagnostics(), debug):
@@ -127,7 +131,7 @@ def check_command(project_dir: Path, output_dir: Path | None, as_json: bool, deb
     _report_check(report, project.root, as_json)
 
 
-def _report_check(report, root: Path, as_json: bool) -> None:
+def _report_check(report: CheckReport, root: Path, as_json: bool) -> None:
     """Print a preflight's findings (as JSON for CI) and exit 1 if any is an error."""
     if as_json:
         import json
