@@ -397,11 +397,7 @@ def test_strict_turns_warnings_into_errors_and_writes_nothing(tmp_path):
     assert relaxed.exit_code == 0 and (root / "build" / "html" / "index.html").is_file()
 
 
-def test_build_check_refuses_an_essay_proof(tmp_path) -> None:
-    from click.testing import CliRunner
-
-    from bookify.cli import main
-
+def test_build_check_refuses_an_essay_proof(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["build", "--project", str(tmp_path), "--essay", "x",
                                        "--check"])
     assert result.exit_code == 2 and "--check checks the book's files" in result.output
