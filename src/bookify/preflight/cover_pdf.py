@@ -1,5 +1,5 @@
 """Preflight of the cover wrap's PDF: its size against the interior it wraps, the spine's text
-against the printer's page minimum, and the barcode area left clear.
+against the printer's page minimum, the barcode area left clear, and its fonts embedded.
 
 The wrap's geometry comes from `outputs/cover_wrap.py` (the same `cover_wrap_for` the build
 uses), for the page count read from the print edition as it is now: a cover made before the
@@ -17,7 +17,7 @@ from ..config import PrintSection
 from ..outputs.cover_wrap import CoverWrap, Rect, cover_wrap_for
 from .findings import CheckReport, Finding
 from .pdf_content import Box, glyphs, images, overlaps
-from .print_pdf import TOLERANCE_PT, inches
+from .print_pdf import TOLERANCE_PT, _PageFindings, check_fonts, inches
 
 REBUILD = "rebuild with bookify build, which sizes the cover from the interior's page count"
 
@@ -35,6 +35,9 @@ def check_cover_pdf(path: Path, settings: PrintSection, pages: int | None,
         media = [float(v) for v in pdf.pages[0].obj.MediaBox]
         trim = pdf.pages[0].obj.get("/TrimBox")
         trim = [float(v) for v in trim] if trim is not None else None
+        fonts = _PageFindings(report, path)
+        check_fonts(pdf.pages[0], 0, fonts)
+        fonts.close()
     if pages is None:
         report.add(Finding("notice", "cover-size", path,
                            "no print edition beside the cover: its spine was not checked "

@@ -76,7 +76,7 @@ def check_print_pdf(path: Path, settings: PrintSection, report: CheckReport) -> 
         per_page = _PageFindings(report, path)
         for index, page in enumerate(pdf.pages):
             _check_boxes(page, index, geometry, rules, settings, per_page)
-            _check_fonts(page, index, per_page)
+            check_fonts(page, index, per_page)
             if "/Annots" in page.obj and len(page.obj.Annots):
                 per_page.add(
                     "warning" if rules.annotations else "error", "annotations", index + 1,
@@ -160,7 +160,8 @@ def _page_size(geometry: PageGeometry, crop_marks: bool) -> tuple[float, float]:
     return (geometry.width_pt, geometry.height_pt)
 
 
-def _check_fonts(page: pikepdf.Page, index: int, found: _PageFindings) -> None:
+def check_fonts(page: pikepdf.Page, index: int, found: _PageFindings) -> None:
+    """Every font the page uses carries its program (a Type 3 font draws its own glyphs)."""
     for name, font in _fonts(page.obj.get("/Resources")):
         if font.get("/Subtype") == "/Type3":
             continue  # glyphs drawn by the file itself
