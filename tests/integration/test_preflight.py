@@ -299,3 +299,19 @@ def test_an_unreadable_pdf_is_a_finding_not_a_traceback(kdp_book: BuiltBook, tmp
     result = _check(kdp_book, tmp_path)
     assert result.exit_code == 1
     assert "not a PDF a printer can read" in result.output and "internal error" not in result.output
+
+
+def test_an_essay_opening_on_a_verso_is_named(kdp_book: BuiltBook, tmp_path: Path) -> None:
+    files = _copy(kdp_book, tmp_path, "print")
+    with pikepdf.open(files["print"], allow_overwriting_input=True) as pdf:
+        destinations = pikepdf.NameTree(pdf.Root.Names.Dests)
+        opener = next(i for i, page in enumerate(pdf.pages)
+                      if page.objgen == destinations["essay-4"][0].objgen)
+        assert opener % 2 == 0  # a recto, after a blank verso
+        del pdf.pages[opener - 1]  # the blank verso: essay 4 now opens on a verso
+        pdf.save(files["print"])
+    code, findings = _findings(kdp_book, tmp_path)
+    assert code == 1
+    versos = [f for f in _errors(findings) if f["check"] == "verso-opener"]
+    assert versos[0]["page"] == opener
+    assert versos[0]["message"].startswith(f"“Essay Number 4” opens on page {opener}, a left-hand")

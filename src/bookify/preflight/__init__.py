@@ -51,7 +51,8 @@ def check_files(project: Project, files: Iterable[Path]) -> CheckReport:
     files = list(files)
     report = CheckReport(printer=settings.printer, files=files)
     interior = next((p for p in files if p.name.endswith("-print.pdf")), None)
-    pages = _unreadable(interior, report, check_print_pdf, settings) if interior else None
+    pages = (_unreadable(interior, report, check_print_pdf, settings, _openers(project))
+             if interior else None)
     for path in files:
         if path.name.endswith("-cover.pdf"):
             _unreadable(path, report, check_cover_pdf, settings, pages)
@@ -60,13 +61,29 @@ def check_files(project: Project, files: Iterable[Path]) -> CheckReport:
     return report
 
 
-def _unreadable(path: Path, report: CheckReport, check, *args):
+def _openers(project: Project) -> list[tuple[str, str]]:
+    """(id, title) of the essays and parts that open on a recto, as the project lists them."""
+    if not project.config.print.recto_openers:
+        return []
+    from ..assemble import assemble_book
+    from ..diagnostics import Diagnostics
+
+    return [(entry.id, entry.title) for entry in _divisions(assemble_book(project, Diagnostics()))]
+
+
+def _divisions(book):
+    for entry in book.contents:
+        yield entry
+        yield from getattr(entry, "essays", ())
+
+
+def _unreadable(path: Path, report: CheckReport, check, settings, *args):
     """Run `check` on the PDF at `path`; a file no PDF reader can open is a finding."""
     import pikepdf
     import pypdfium2
 
     try:
-        return check(path, *args, report)
+        return check(path, settings, report, *args)
     except (pikepdf.PdfError, pypdfium2.PdfiumError) as error:
         report.add(Finding("error", "unreadable", path, f"not a PDF a printer can read ({error})",
                            "rebuild it with bookify build"))

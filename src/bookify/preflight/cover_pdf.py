@@ -22,8 +22,8 @@ from .print_pdf import TOLERANCE_PT, _PageFindings, check_fonts, inches
 REBUILD = "rebuild with bookify build, which sizes the cover from the interior's page count"
 
 
-def check_cover_pdf(path: Path, settings: PrintSection, pages: int | None,
-                    report: CheckReport) -> None:
+def check_cover_pdf(path: Path, settings: PrintSection, report: CheckReport,
+                    pages: int | None) -> None:
     """Check the cover wrap at `path` against a print edition of `pages` pages (None: the
     interior is not there to compare with, so only what the wrap says of itself is checked)."""
     with pikepdf.open(path) as pdf:

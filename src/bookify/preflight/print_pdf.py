@@ -8,6 +8,7 @@ besides its pages (bookmarks, metadata, annotations, printer's marks).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pikepdf
@@ -66,13 +67,19 @@ def expected_geometry(settings: PrintSection) -> PageGeometry:
                         spine_bleed=rules.spine_bleed)
 
 
-def check_print_pdf(path: Path, settings: PrintSection, report: CheckReport) -> int:
-    """Check the print edition at `path`; return its page count (the cover wrap's spine)."""
+def check_print_pdf(path: Path, settings: PrintSection, report: CheckReport,
+                    openers: Sequence[tuple[str, str]] = ()) -> int:
+    """Check the print edition at `path`; return its page count (the cover wrap's spine).
+
+    `openers` are the (id, title) of the essays and parts that must open on a recto
+    (`[print] recto_openers`): each is found by its named destination in the file.
+    """
     rules = printer_rules(settings.printer)
     geometry = expected_geometry(settings)
     with pikepdf.open(path) as pdf:
         pages = len(pdf.pages)
         _check_file_level(pdf, path, rules, report)
+        _check_openers(pdf, path, openers, report)
         per_page = _PageFindings(report, path)
         for index, page in enumerate(pdf.pages):
             _check_boxes(page, index, geometry, rules, settings, per_page)
@@ -107,6 +114,28 @@ def _check_file_level(pdf: pikepdf.Pdf, path: Path, rules: Printer, report: Chec
             "error", "metadata", path,
             f"the file carries document metadata (title, author…); {rules.name} asks for a "
             "print file without metadata", "rebuild with bookify build, which leaves it out"))
+
+
+def _check_openers(pdf: pikepdf.Pdf, path: Path, openers: Sequence[tuple[str, str]],
+                   report: CheckReport) -> None:
+    """Every essay and part opens on a right-hand page (an odd page, as PDF pages count)."""
+    if not openers or "/Names" not in pdf.Root or "/Dests" not in pdf.Root.Names:
+        return
+    destinations = pikepdf.NameTree(pdf.Root.Names.Dests)
+    index_of = {page.objgen: index for index, page in enumerate(pdf.pages)}
+    for name, title in openers:
+        if name not in destinations:
+            continue
+        target = destinations[name]
+        target = target.D if isinstance(target, pikepdf.Dictionary) else target
+        index = index_of.get(target[0].objgen)
+        if index is not None and index % 2 == 1:
+            report.add(Finding(
+                "error", "verso-opener", path,
+                f"“{title}” opens on page {index + 1}, a left-hand page; the book opens every "
+                "essay and part on a right-hand page ([print] recto_openers)",
+                "look in styles/print.css for a rule that forces a page break (break-before: "
+                "left or page, page-break-before) and remove it, then rebuild", index + 1))
 
 
 def _check_boxes(page: pikepdf.Page, index: int, geometry: PageGeometry, rules: Printer,
