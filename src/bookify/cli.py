@@ -24,6 +24,7 @@ from .formats import FORMATS
 
 if TYPE_CHECKING:
     from .console import Reporter
+    from .preflight import CheckReport
 
 #: Exit status for a bug in bookify itself (sysexits EX_SOFTWARE).
 INTERNAL_ERROR = 70
@@ -68,16 +69,22 @@ def main() -> None:
               help="Make only a proof PDF of this essay (build/proofs/ID.pdf), for its contributor.")
 @click.option("--strict", is_flag=True,
               help="Treat warnings (missing alt text, dead links…) as errors; write nothing.")
+@click.option("--check", "preflight", is_flag=True,
+              help="Then check the written files against the printer and the stores.")
 @_layout_options
 @click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
 @click.option("--debug", is_flag=True, help="Show a traceback for internal errors.")
 def build_command(project_dir: Path, formats, output_dir: Path | None, essay: str | None,
-                  strict: bool, jobs: int | None, no_cache: bool, quiet: bool, debug: bool) -> None:
+                  strict: bool, preflight: bool, jobs: int | None, no_cache: bool, quiet: bool,
+                  debug: bool) -> None:
     """Build the book: build/<slug>-print.pdf, -digital.pdf, -cover.pdf and build/<slug>.epub
     (<slug> from the title), and with --format html build/html/index.html.
 
     Example: bookify build --format pdf --output proofs/
     """
+    if preflight and essay is not None:
+        raise click.UsageError("--check checks the book's files, not an essay's proof: "
+                               "leave out --essay or --check")
     from .build import build
     from .console import Reporter
     from .project import load_project
@@ -91,6 +98,54 @@ def build_command(project_dir: Path, formats, output_dir: Path | None, essay: st
                        cache=not no_cache)
     for artifact in result.artifacts:
         reporter.artifact(artifact, result.rendered.words)
+    if preflight:
+        from .preflight import check_files
+
+        with _reporting(reporter, Diagnostics(), debug):
+            report = check_files(project, [a.path for a in result.artifacts
+                                           if a.edition in ("print", "cover") or a.format == "epub"])
+        _report_check(report, project.root, as_json=False)
+
+
+@main.command("check")
+@click.option("--project", "project_dir", type=click.Path(path_type=Path), default=".",
+              show_default=True, help="The book project's folder (holding bookify.toml).")
+@click.option("--output", "output_dir", type=click.Path(path_type=Path),
+              help="Check the files in this folder instead of the project's build/ folder.")
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON (for CI).")
+@click.option("--debug", is_flag=True, help="Show a traceback for internal errors.")
+def check_command(project_dir: Path, output_dir: Path | None, as_json: bool, debug: bool) -> None:
+    """Check the built print PDF, cover and EPUB against the printer and the stores.
+
+    Exits with status 1 when a printer or a store would refuse a file.
+
+    Example: bookify check --json > preflight.json
+    """
+    from .console import Reporter
+    from .preflight import check_book
+    from .project import load_project
+
+    reporter = Reporter(project_dir.resolve(), quiet=True)
+    with _reporting(reporter, Diagnostics(), debug):
+        project = load_project(project_dir)
+        report = check_book(project, output_dir.resolve() if output_dir else None)
+    _report_check(report, project.root, as_json)
+
+
+def _report_check(report: CheckReport, root: Path, as_json: bool) -> None:
+    """Print a preflight's findings (as JSON for CI) and exit 1 if any is an error."""
+    if as_json:
+        import json
+
+        click.echo(json.dumps(report.to_json(root), indent=2, ensure_ascii=False))
+    else:
+        from rich.console import Console
+
+        from .preflight.report import print_report
+
+        print_report(report, root, Console(highlight=False, soft_wrap=True))
+    if not report.ok:
+        sys.exit(1)
 
 
 @main.command("proof")

@@ -51,6 +51,11 @@ class Printer:
     calipers: dict[str, float] = field(default_factory=lambda: dict(KDP_CALIPERS))
     #: The fewest pages a book may have and still carry text on its spine.
     spine_text_min_pages: int = 0
+    #: Whether the print file may carry annotations (links, comments); bookify drops them for
+    #: every printer, and `bookify check` refuses them where the printer does.
+    annotations: bool = True
+    #: The smallest type the printer accepts in the interior, in points (0: none published).
+    min_type_pt: float = 0.0
     #: How far the cover's text and important art stay inside the trim and the folds.
     cover_safe_in: float = 0.25
     #: The printer prints the ISBN barcode itself in the area left clear on the back cover.
@@ -81,7 +86,8 @@ PRINTERS: dict[str, Printer] = {
         gutter_by_pages=((150, 0.375), (300, 0.5), (500, 0.625), (700, 0.75), (828, 0.875)),
         min_gutter_in=0.375, min_edge_in=0.25, min_edge_bleed_in=0.375, spine_bleed=False,
         marks=False, outline=False, metadata=False, blank_last_page=False,
-        spine_text_min_pages=79, prints_barcode=True),
+        spine_text_min_pages=79, prints_barcode=True, min_type_pt=7.0,
+        annotations=False),
     # IngramSpark: from 18 pages; 0.5 in on every side; bleed on three edges; no marks; the
     # last page blank. Its cover template generator is the authority for the spine.
     "ingramspark": Printer(

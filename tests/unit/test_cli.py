@@ -423,3 +423,9 @@ def test_build_help_names_the_files_it_writes():
     text = " ".join(result.output.split())
     assert "<title>.pdf" not in text
     assert "build/<slug>-print.pdf, -digital.pdf, -cover.pdf and build/<slug>.epub" in text
+
+
+def test_build_check_refuses_an_essay_proof(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["build", "--project", str(tmp_path), "--essay", "x",
+                                       "--check"])
+    assert result.exit_code == 2 and "--check checks the book's files" in result.output
