@@ -121,3 +121,13 @@ def prepare_output_folder(output_dir: Path) -> None:
         raise OutputFolderError(existing, f"cannot be written to ({exc.strerror})",
                                 "give yourself write permission on it, or pass another "
                                 "folder to --output") from None
+
+
+def display_path(path: Path, root: Path | None) -> str:
+    """`path` as a message shows it: relative to `root` when it is inside it, else as given."""
+    if root is not None:
+        try:
+            return path.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            pass
+    return path.as_posix()

@@ -4,8 +4,13 @@ comments, and the report so far. Shared by the .docx and .odt readers."""
 from __future__ import annotations
 
 import io
+import zipfile
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from lxml import etree
+
+from ..errors import Location, ManuscriptError
 from .report import ImportReport
 
 
@@ -56,3 +61,18 @@ def to_png(data: bytes) -> bytes:
         out = io.BytesIO()
         picture.save(out, "PNG")
     return out.getvalue()
+
+
+def read_xml(package: zipfile.ZipFile, name: str, path: Path, editor: str) -> etree._Element | None:
+    """Part `name` of a document package, parsed without entities or network access; None when
+    the package has no such part. `editor` (Word, LibreOffice) is named in the hint when the
+    part is damaged."""
+    if name not in package.namelist():
+        return None
+    try:
+        return etree.fromstring(package.read(name), etree.XMLParser(
+            resolve_entities=False, no_network=True, huge_tree=True))
+    except etree.XMLSyntaxError as exc:
+        raise ManuscriptError(
+            f"the document is damaged: {name} is not well-formed XML ({exc})", Location(path),
+            f"open it in {editor}, which may repair it, and save it again") from None

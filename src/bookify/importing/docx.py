@@ -20,7 +20,7 @@ from pathlib import Path, PurePosixPath
 from lxml import etree
 
 from ..errors import Location, ManuscriptError
-from .document import Comment, ReadDocument, primary, snippet, to_png
+from .document import Comment, ReadDocument, primary, read_xml, snippet, to_png
 from .report import ImportReport
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -123,15 +123,7 @@ def _main_part(package: zipfile.ZipFile) -> str:
 
 
 def _xml(package: zipfile.ZipFile, name: str, path: Path) -> etree._Element | None:
-    if name not in package.namelist():
-        return None
-    try:
-        return etree.fromstring(package.read(name), etree.XMLParser(resolve_entities=False,
-                                                                     no_network=True,
-                                                                     huge_tree=True))
-    except etree.XMLSyntaxError as exc:
-        raise _error(path, f"the document is damaged: {name} is not well-formed XML ({exc})",
-                     "open it in Word, which may repair it, and save it again") from None
+    return read_xml(package, name, path, "Word")
 
 
 def _text(element: etree._Element) -> str:

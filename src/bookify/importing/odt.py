@@ -16,7 +16,7 @@ from pathlib import Path
 from lxml import etree
 
 from ..errors import Location, ManuscriptError
-from .document import Comment, ReadDocument, primary, snippet, to_png
+from .document import Comment, ReadDocument, primary, read_xml, snippet, to_png
 from .report import ImportReport
 
 NS = {
@@ -188,15 +188,7 @@ def _open(path: Path) -> zipfile.ZipFile:
 
 
 def _xml(package: zipfile.ZipFile, name: str, path: Path) -> etree._Element | None:
-    if name not in package.namelist():
-        return None
-    try:
-        return etree.fromstring(package.read(name), etree.XMLParser(resolve_entities=False,
-                                                                     no_network=True,
-                                                                     huge_tree=True))
-    except etree.XMLSyntaxError as exc:
-        raise _error(path, f"the document is damaged: {name} is not well-formed XML ({exc})",
-                     "open it in LibreOffice, which may repair it, and save it again") from None
+    return read_xml(package, name, path, "LibreOffice")
 
 
 def read_odt(path: Path, essay_id: str, accept_changes: bool) -> ReadDocument:

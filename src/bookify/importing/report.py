@@ -10,6 +10,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..fsutil import display_path
+
 
 @dataclass
 class ImportReport:
@@ -40,17 +42,9 @@ class ImportReport:
 
     def render(self, root: Path | None = None) -> str:
         """The report as the CLI prints it: one header line, then indented findings."""
-        def show(path: Path) -> str:
-            if root is not None:
-                try:
-                    return path.resolve().relative_to(root.resolve()).as_posix()
-                except ValueError:
-                    pass
-            return path.as_posix()
-
         head = f"{self.source.name}"
         if self.target is not None:
-            head += f" → {show(self.target)}"
+            head += f" → {display_path(self.target, root)}"
         lines = [head]
         kept = [f"{self.notes} note{'s' * (self.notes != 1)}"] if self.notes else []
         if self.images:
@@ -68,7 +62,7 @@ class ImportReport:
                                sorted(self.unknown_styles.items()))
             lines.append(f"  unknown styles, set as plain text: {styles}")
         if self.comments:
-            where = f" → {show(self.comments_file)}" if self.comments_file else ""
+            where = f" → {display_path(self.comments_file, root)}" if self.comments_file else ""
             lines.append(f"  comments: {self.comments}, kept apart from the text{where}")
         if self.accepted_changes:
             changes = ", ".join(f"{count} {kind}" for kind, count in

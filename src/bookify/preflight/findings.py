@@ -11,6 +11,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from ..fsutil import display_path
+
 Severity = Literal["error", "warning", "notice"]
 
 
@@ -28,7 +30,7 @@ class Finding:
 
     def to_json(self, root: Path | None = None) -> dict:
         data = asdict(self)
-        data["file"] = _relative(self.file, root)
+        data["file"] = display_path(self.file, root)
         return data
 
 
@@ -60,17 +62,8 @@ class CheckReport:
         return {
             "ok": self.ok,
             "printer": self.printer,
-            "files": [_relative(path, root) for path in self.files],
+            "files": [display_path(path, root) for path in self.files],
             "errors": len(self.errors),
             "warnings": len(self.warnings),
             "findings": [finding.to_json(root) for finding in self.findings],
         }
-
-
-def _relative(path: Path, root: Path | None) -> str:
-    if root is not None:
-        try:
-            return path.resolve().relative_to(root.resolve()).as_posix()
-        except ValueError:
-            pass
-    return path.as_posix()

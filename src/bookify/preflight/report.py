@@ -8,6 +8,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.markup import escape
 
+from ..fsutil import display_path
 from .findings import CheckReport, Finding
 
 _STYLES = {"error": "bold red", "warning": "yellow", "notice": "cyan"}
@@ -19,7 +20,7 @@ def print_report(report: CheckReport, root: Path | None, console: Console) -> No
     for finding in sorted(report.findings, key=lambda f: _ORDER[f.severity]):
         console.print(_line(finding, root))
         console.print(f"  fix: {escape(finding.fix)}")
-    checked = ", ".join(_relative(path, root) for path in report.files)
+    checked = ", ".join(display_path(path, root) for path in report.files)
     errors, warnings = len(report.errors), len(report.warnings)
     if report.ok:
         console.print(f"[green]Ready for {escape(report.printer)}:[/] {escape(checked)} "
@@ -30,18 +31,9 @@ def print_report(report: CheckReport, root: Path | None, console: Console) -> No
 
 
 def _line(finding: Finding, root: Path | None) -> str:
-    where = _relative(finding.file, root)
+    where = display_path(finding.file, root)
     if finding.page is not None:
         where += f", page {finding.page}" if isinstance(finding.page, int) else f" ({finding.page})"
     style = _STYLES[finding.severity]
     return (f"[{style}]{finding.severity}[/]: {escape(where)}: {escape(finding.message)} "
             f"[dim]\\[{finding.check}][/]")
-
-
-def _relative(path: Path, root: Path | None) -> str:
-    if root is not None:
-        try:
-            return path.resolve().relative_to(root.resolve()).as_posix()
-        except ValueError:
-            pass
-    return path.as_posix()

@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from ..diagnostics import Diagnostic
 from ..errors import BookifyError
+from ..fsutil import display_path
 
 Rect = tuple[float, float, float, float]  # x, y, width, height in points, from the top-left
 
@@ -109,12 +110,7 @@ class Problem:
 
 
 def _relative(path: Path | None, root: Path) -> str | None:
-    if path is None:
-        return None
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
+    return None if path is None else display_path(path, root)
 
 
 @dataclass(frozen=True, slots=True)

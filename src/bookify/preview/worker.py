@@ -32,6 +32,7 @@ from ..assemble import assemble_book
 from .. import anatomy
 from ..diagnostics import Diagnostics
 from ..errors import BookifyError
+from ..fsutil import display_path
 from ..markdown import render_book
 from ..model import BackMatter, RenderedBook, RenderedPart
 from ..cache import LayoutCache
@@ -112,7 +113,7 @@ def book_divisions(rendered: RenderedBook, root: Path) -> list[Division]:
             divisions.append(Division(
                 division.id, division.title, "essay",
                 " and ".join(essay.authors) if essay.authors else None,
-                _relative(essay.source, root), part_of.get(division.id)))
+                display_path(essay.source, root), part_of.get(division.id)))
         else:
             divisions.append(Division(division.id, division.title, kind))
     return divisions
@@ -268,10 +269,3 @@ def _folio(label: str) -> str:
 
 def _rounded(rect: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
     return tuple(round(v, 2) for v in rect)  # type: ignore[return-value]
-
-
-def _relative(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
