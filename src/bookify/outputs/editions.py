@@ -47,7 +47,7 @@ from .furniture import FurnitureMismatch, FurniturePage, FurnitureRequest
 from .layouts import LayoutRunner
 from .pdf import (Edition, EditionPage, PageFacts, PrintLayout, PrintStyles, folio,
                   layout_request, to_roman)
-from .print_file import finish_print_file, finish_print_pdf
+from .print_file import finish_print_pdf
 
 #: How many rounds of laying out again before the edition is taken as it is.
 MAX_ROUNDS = 4
@@ -452,11 +452,6 @@ def _whole(rendered: RenderedBook, theme: Theme, project: Project, edition: Edit
     results = yield {("whole", 0): request}
     layout: PrintLayout = results["whole", 0]  # type: ignore[assignment]
     notice = Diagnostic("notice", f"the {edition} edition was laid out as one document ({why})")
-    pdf = layout.pdf
-    if edition == "print" and not proof:
-        page = EditionPage.of(theme, project, edition)
-        pdf = finish_print_file(pdf, layout.geometry, printer_rules(page.printer),
-                                page.crop_marks)
-    return PrintLayout(pdf, layout.page_facts, layout.front_start, layout.body_start,
+    return PrintLayout(layout.pdf, layout.page_facts, layout.front_start, layout.body_start,
                        layout.edition, layout.geometry, (*layout.diagnostics, notice))
 

@@ -42,6 +42,7 @@ from ..project import Project
 from ..themes import Theme
 from .epub_assets import characters_of
 from .layout_checks import check_layout
+from .print_file import finish_print_file
 from .weasy import ProgressCallback, layout_key, render_document
 
 #: The label of the pages before the half title (the cover and its blank verso).
@@ -312,8 +313,12 @@ def lay_out(
     layout = PrintLayout(b"", tuple(_page_facts(page) for page in document.pages), front_start,
                          body_start, request.edition, geometry, tuple(scratch.items))
     document.write_pdf(output, finisher=lambda _doc, pdf: _finish(layout, pdf))
-    return dataclasses.replace(layout, pdf=output.getvalue(),
-                               document=document if keep_document else None)
+    data = output.getvalue()
+    if request.edition == "print" and not request.proof:
+        # What the printer takes (no bookmarks for KDP, crop marks…), as the assembled book is.
+        data = finish_print_file(data, geometry, printer_rules(request.page.printer),
+                                 request.page.crop_marks)
+    return dataclasses.replace(layout, pdf=data, document=document if keep_document else None)
 
 
 def _page_facts(page: Page) -> PageFacts:
