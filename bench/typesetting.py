@@ -284,9 +284,9 @@ def percent(part: int, whole: int) -> str:
 def report(label: str, figures: dict[str, object]) -> str:
     f = figures
     ragged = f["justified"] < 0.3 * f["body_lines"]
-    loose2 = percent(f["loose2"], f["justified"]) + (" ragged" if ragged else "")
+    loose2 = "ragged right" if ragged else percent(f["loose2"], f["justified"])
     short = ", ".join(f"p. {n}: {c}" for n, c in f["short_pages"]) or "none"
-    return (f"| {label} | {f['pages']} | {loose2} | {percent(f['loose15'], f['justified'])} | "
+    return (f"| {label} | {f['pages']} | {loose2} | {'–' if ragged else percent(f['loose15'], f['justified'])} | "
             f"{f['off_line']} / {f['spreads']} (+{f['off_part']} part) | "
             f"{len(f['short_pages'])} of {f['essays']} ({short}) | {f['fragments']} | "
             f"{f['turns']} | {f['dash_lines']} |")
