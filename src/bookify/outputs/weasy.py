@@ -336,12 +336,18 @@ def _captured(progress: ProgressCallback | None) -> Iterator[_Capture]:
         progress_logger.setLevel(old[2])
 
 
+#: Raised whenever bookify's changes to WeasyPrint's line breaking (above) change where lines
+#: break, so a layout cached by an earlier revision of the same bookify version is not reused
+#: beside new ones in one book.
+LINE_BREAKING_REVISION = 2
+
+
 def layout_key(kind: str, request: object) -> str:
     """The layout cache's key for `request` (a dataclass of plain data): everything in it, and
-    the versions of bookify, WeasyPrint and pydyf. The files a layout reads are not in it: they
-    are checked one by one when an entry is found (`layouts.py`)."""
-    return fingerprint(f"bookify {kind}", __version__, weasyprint.__version__,
-                       pydyf.__version__, _plain(request))
+    the versions of bookify, its line breaking, WeasyPrint and pydyf. The files a layout reads
+    are not in it: they are checked one by one when an entry is found (`layouts.py`)."""
+    return fingerprint(f"bookify {kind}", __version__, LINE_BREAKING_REVISION,
+                       weasyprint.__version__, pydyf.__version__, _plain(request))
 
 
 def _plain(value: object) -> object:
