@@ -215,7 +215,8 @@ def measure(pdf_path: Path) -> dict[str, object]:
         elif apart > 0.5:
             level_off_part += 1
 
-    # Essays' last pages: a page with body text after which comes no continuation.
+    # Essays' last pages: a page with body text after which comes no continuation (the last
+    # pages of front and back matter pieces too).
     short_pages: list[tuple[int, int]] = []
     essays = 0
     first = next((p.number for p in pages if is_continuation(book, p)), len(pages))
@@ -288,7 +289,7 @@ def report(label: str, figures: dict[str, object]) -> str:
     short = ", ".join(f"p. {n}: {c}" for n, c in f["short_pages"]) or "none"
     return (f"| {label} | {f['pages']} | {loose2} | {'–' if ragged else percent(f['loose15'], f['justified'])} | "
             f"{f['off_line']} / {f['spreads']} (+{f['off_part']} part) | "
-            f"{len(f['short_pages'])} of {f['essays']} ({short}) | {f['fragments']} | "
+            f"{len(f['short_pages'])} ({short}) | {f['fragments']} | "
             f"{f['turns']} | {f['dash_lines']} |")
 
 
