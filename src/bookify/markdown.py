@@ -812,17 +812,24 @@ _GERMAN = [(re.compile(r"(?<![^\s(\[—–-])“"), "„"), (re.compile("”"), 
 #: The punctuation rules of each language that has its own, by primary language subtag.
 _PUNCTUATION = {"fr": _FRENCH, "de": _GERMAN}
 
+#: A word joiner (U+2060, invisible) before a closed-up em dash ("matter—in"): a line may end
+#: after the dash but never open with it, in print and in every e-reader (Unicode lets a line
+#: break on either side of an em dash). A spaced dash (" — ") is left alone.
+_WORD_JOINER = "\u2060"
+_CLOSED_UP_DASH = [(re.compile(r"(?<=[^\s\u2060])\u2014"), _WORD_JOINER + "\u2014")]
+
 
 def punctuate(root: etree._Element, language: str) -> None:
     """Set the punctuation conventions of the text's language, after smart quotes made them
     English: French spacing and guillemets, German quotation marks. A passage marked with
-    another language (`{: lang="de" }`) takes that language's; code is left as written."""
+    another language (`{: lang="de" }`) takes that language's; code is left as written.
+    In every language a closed-up em dash is joined to the word before it (`_CLOSED_UP_DASH`)."""
     _punctuate(root, language)
 
 
 def _punctuate(node: etree._Element, inherited: str) -> None:
     language = node.get("lang") or inherited
-    rules = _PUNCTUATION.get(language.split("-")[0].lower(), [])
+    rules = _PUNCTUATION.get(language.split("-")[0].lower(), []) + _CLOSED_UP_DASH
 
     def fix(text: str | None, rules: list) -> str | None:
         if not text:
@@ -838,6 +845,9 @@ def _punctuate(node: etree._Element, inherited: str) -> None:
                 _punctuate(child, language)
             # the text after a child is the parent's, in the parent's language
             child.tail = fix(child.tail, rules)
+            if (child.tail and child.tail.startswith("\u2014") and child.tag != "br"
+                    and isinstance(child.tag, str)):  # "*Clarissa*—and": closed up to the word
+                child.tail = _WORD_JOINER + child.tail
 
 
 #: Block elements a note may hold, set inside the inline note as spans of these classes.

@@ -35,6 +35,31 @@ def test_smart_punctuation_in_the_body(tmp_path):
     assert without_block_ids(e.body_html) == "<p>“Hello,” she said – it’s 1900–1910 — so…</p>"
 
 
+def test_no_line_opens_with_a_closed_up_em_dash(tmp_path):
+    from weasyprint import HTML
+    from weasyprint.formatting_structure import boxes
+
+    body = " ".join(["the things that matter---in philosophy, *Clarissa*---and loyalty"] * 6)
+    e, _, _ = render_one(tmp_path, body + " --- said he.\n")
+    openings = []
+    for width in range(80, 200, 6):  # columns of 80 to 200 points
+        html = (f'<html lang="en"><style>p {{ width: {width}pt; font-size: 11pt; '
+                f'text-align: justify }}</style>{e.body_html}</html>')
+
+        def walk(box):
+            if isinstance(box, boxes.LineBox):
+                openings.append("".join(t.text for t in box.descendants()
+                                        if isinstance(t, boxes.TextBox)).lstrip("\u2060")[:2])
+            for child in getattr(box, "children", None) or ():
+                walk(child)
+
+        walk(HTML(string=html).render().pages[0]._page_box)
+    assert len(openings) > 100
+    assert not {"—i", "—a"} & set(openings), "a line opens with a closed-up dash"
+    assert "matter\u2060—in" in e.body_html and "</em>\u2060—and" in e.body_html
+    assert "loyalty — said" in e.body_html, "a spaced dash is left alone"
+
+
 def test_smart_punctuation_in_titles(tmp_path):
     root = write_project(
         tmp_path,
@@ -423,7 +448,7 @@ def test_body_and_notes_are_well_formed_xml_without_named_entities(tmp_path):
     as_xml(e.notes_html)
     assert named_entities(e.body_html) == []
     assert named_entities(e.notes_html) == []
-    assert "\u00a0©—…" in e.body_html  # written as characters
+    assert "\u00a0©\u2060—…" in e.body_html  # written as characters (a closed-up dash joined)
     assert "<br/>" in e.body_html and "<hr/>" in e.body_html
     assert "<span></span>" in e.body_html  # not <span/>, which HTML parsers leave open
     assert "<td></td>" in e.body_html

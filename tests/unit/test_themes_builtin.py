@@ -134,3 +134,32 @@ def test_a_theme_overrides_only_templates_its_parent_has(theme: str) -> None:
     inherited = {p.relative_to(BUILTIN_THEMES / parent / "templates")
                  for p in (BUILTIN_THEMES / parent / "templates").rglob("*.j2")}
     assert own <= inherited, own - inherited
+
+
+def _lines_per_page(body: str) -> list[int]:
+    """Lay an essay body out with the shared print structure on a small page: lines per page."""
+    from weasyprint import CSS, HTML
+    from weasyprint.formatting_structure import boxes
+
+    page_style = CSS(string="@page { size: 3in 2.5in; margin: 0.25in } "
+                            "p { margin: 0; font: 10pt/12pt serif; orphans: 2; widows: 2 }")
+    structure = CSS(filename=str(BUILTIN_THEMES / "classic" / "print-structure.css"))
+    html = f'<html lang="en"><section class="essay"><div class="essay-body">{body}</div></section>'
+    counts = []
+    for page in HTML(string=html).render(stylesheets=[structure, page_style]).pages:
+        counts.append(sum(isinstance(box, boxes.LineBox) for box in page._page_box.descendants()))
+    return counts
+
+
+@pytest.mark.parametrize("last_words", [8, 30, 60, 90])
+def test_no_essay_ends_on_a_page_of_fewer_than_five_lines(last_words: int) -> None:
+    """Whatever the length of the text before it, an essay's last page holds five lines or more
+    (the page before it runs short instead)."""
+    filler = "<p>" + " ".join(["an idle fellow walks"] * 10) + "</p>"
+    last = "<p>" + " ".join(["out"] * last_words) + ".</p>"
+    short = {}
+    for paragraphs in range(1, 6):
+        counts = _lines_per_page(filler * paragraphs + last)
+        if len(counts) > 1 and counts[-1] < 5:
+            short[paragraphs] = counts
+    assert not short, f"last pages of fewer than five lines (paragraphs: lines per page): {short}"

@@ -16,6 +16,7 @@ import re
 import inspect
 import logging
 import textwrap
+import types
 import mimetypes
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
@@ -23,12 +24,14 @@ from urllib.parse import quote, urlsplit
 from urllib.request import url2pathname
 
 import pydyf
+import pyphen
 import weasyprint
 from weasyprint import CSS, HTML
 from weasyprint.document import Document
 from weasyprint.formatting_structure import boxes
 from weasyprint import layout
 from weasyprint.layout import block, inline
+from weasyprint.text import line_break
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import (
     FatalURLFetchingError,
@@ -109,30 +112,70 @@ HYPHENATE_LIMIT_LINES = 2
 
 _hyphens_paused = contextvars.ContextVar("bookify_hyphens_paused", default=False)
 
+#: The text boxes of the paragraph being laid out that end a run of text: after them comes no
+#: word space before the paragraph's end or a forced line break (ids, see `_run_ends`).
+_run_ends: contextvars.ContextVar[frozenset[int]] = contextvars.ContextVar(
+    "bookify_run_ends", default=frozenset())
+
+#: Hyphenation patterns for a language tag without a region. pyphen's `en` is the British
+#: dictionary ("stor-ies", "rem-edy"); a book that says only `en` is set with the US patterns,
+#: as Word, InDesign and TeX's `english` do. `en-GB` keeps the British ones.
+HYPHENATION_REGION = {"en": "en_US"}
+
+_PRESERVED_BREAKS = ("pre", "pre-line", "pre-wrap", "break-spaces")
+
+
+def _hyphenate_by_region() -> None:
+    """Make WeasyPrint's pyphen lookup read a region-less language as `HYPHENATION_REGION` says.
+
+    WeasyPrint picks the patterns with `pyphen.language_fallback(lang)`, which maps `en` to
+    pyphen's British `en` dictionary; only that module's view of pyphen changes.
+    """
+    if getattr(line_break.pyphen, "_bookify", False):
+        return
+    original = pyphen.language_fallback
+
+    def language_fallback(language: str) -> str | None:
+        region = HYPHENATION_REGION.get(language.replace("-", "_").lower())
+        return region if region else original(language)
+
+    line_break.pyphen = types.SimpleNamespace(
+        language_fallback=language_fallback, Pyphen=pyphen.Pyphen, _bookify=True)
+
+
+_hyphenate_by_region()
+
 
 def _limit_hyphenated_lines() -> None:
-    """Teach WeasyPrint `hyphenate-limit-lines: 2`.
+    """Teach WeasyPrint `hyphenate-limit-lines: 2`, and keep a hyphenated word whole at the end
+    of a paragraph or before a forced line break.
 
     WeasyPrint lays a paragraph out line by line (`iter_line_boxes`); after two lines in a row
     end with a hyphen, the next line is broken as if hyphenation were manual. Only the decision
     for that line changes, so every other rule (justification, limits, languages) still holds.
+    The same switch keeps a paragraph's (or a verse line's) last word unbroken, so no line holds
+    only the tail of a hyphenated word ("dis- / covered?") and no hyphen stands before a `<br>`.
     """
     original_lines = inline.iter_line_boxes
     original_split = inline.split_first_line
+    original_split_box = inline.split_text_box
     if getattr(original_lines, "_bookify", False):
         return
 
     def iter_line_boxes(context, box, *args, **kwargs):
         lines = original_lines(context, box, *args, **kwargs)
+        ends = _text_run_ends(box)
         run = 0
         while True:
             token = _hyphens_paused.set(run >= HYPHENATE_LIMIT_LINES)
+            ends_token = _run_ends.set(ends)
             try:
                 line, resume_at = next(lines)
             except StopIteration:
                 return
             finally:
                 _hyphens_paused.reset(token)
+                _run_ends.reset(ends_token)
             run = run + 1 if _ends_with_hyphen(line) else 0
             yield line, resume_at
 
@@ -145,10 +188,58 @@ def _limit_hyphenated_lines() -> None:
         finally:
             style["hyphens"] = "auto"
 
+    def split_text_box(context, box, available_width, skip, *args, **kwargs):
+        result = original_split_box(context, box, available_width, skip, *args, **kwargs)
+        new_box, resume_index, _ = result
+        if (id(box) not in _run_ends.get() or new_box is None or resume_index is None
+                or _hyphens_paused.get()
+                or not new_box.text.endswith(box.style["hyphenate_character"])
+                or any(char.isspace() for char in box.text.encode()[resume_index:]
+                       .decode().strip())):
+            return result
+        # The line ends in a hyphen and the rest of the word ends the run: set the line again
+        # without hyphenating, unless the word then overflows the line on its own.
+        token = _hyphens_paused.set(True)
+        try:
+            whole = original_split_box(context, box, available_width, skip, *args, **kwargs)
+        finally:
+            _hyphens_paused.reset(token)
+        if whole[0] is not None and whole[0].width > available_width + 0.01:
+            return result
+        return whole
+
     iter_line_boxes._bookify = True  # type: ignore[attr-defined]
     inline.iter_line_boxes = iter_line_boxes
     inline.split_first_line = split_first_line
+    inline.split_text_box = split_text_box
     block.iter_line_boxes = iter_line_boxes
+
+
+def _text_run_ends(line: boxes.LineBox) -> frozenset[int]:
+    """The ids of the text boxes in `line` (a paragraph's line box, before it is split) after
+    which no word space comes before the paragraph's end or its next forced line break: the
+    boxes that hold the last word of a run of text (with a footnote call after it, say)."""
+    texts: list[boxes.TextBox] = []
+
+    def walk(box: boxes.Box) -> None:
+        if isinstance(box, boxes.TextBox):
+            texts.append(box)
+        elif isinstance(box, boxes.ParentBox) and not isinstance(box, boxes.AtomicInlineLevelBox):
+            for child in box.children:
+                walk(child)
+
+    walk(line)
+    ends: set[int] = set()
+    spaced = False  # a word space comes later in the run
+    for box in reversed(texts):
+        if box.style["white_space"] in _PRESERVED_BREAKS and "\n" in box.text:
+            spaced = False
+            continue
+        if not spaced:
+            ends.add(id(box))
+        if any(char.isspace() for char in box.text):
+            spaced = True
+    return frozenset(ends)
 
 
 def _ends_with_hyphen(line: boxes.LineBox) -> bool:
@@ -246,12 +337,18 @@ def _captured(progress: ProgressCallback | None) -> Iterator[_Capture]:
         progress_logger.setLevel(old[2])
 
 
+#: Raised whenever bookify's changes to WeasyPrint's line breaking (above) change where lines
+#: break, so a layout cached by an earlier revision of the same bookify version is not reused
+#: beside new ones in one book.
+LINE_BREAKING_REVISION = 2
+
+
 def layout_key(kind: str, request: object) -> str:
     """The layout cache's key for `request` (a dataclass of plain data): everything in it, and
-    the versions of bookify, WeasyPrint and pydyf. The files a layout reads are not in it: they
-    are checked one by one when an entry is found (`layouts.py`)."""
-    return fingerprint(f"bookify {kind}", __version__, weasyprint.__version__,
-                       pydyf.__version__, _plain(request))
+    the versions of bookify, its line breaking, WeasyPrint and pydyf. The files a layout reads
+    are not in it: they are checked one by one when an entry is found (`layouts.py`)."""
+    return fingerprint(f"bookify {kind}", __version__, LINE_BREAKING_REVISION,
+                       weasyprint.__version__, pydyf.__version__, _plain(request))
 
 
 def _plain(value: object) -> object:
