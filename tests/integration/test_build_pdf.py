@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+import pikepdf
 import pytest
 from pypdf import PdfReader
 
@@ -335,6 +336,18 @@ def test_the_kdp_print_file_has_no_bookmarks_metadata_or_annotations(any_book: B
     assert all("/Annots" not in page for page in reader.pages)
     assert outline(any_book.pdf_edition("digital"))
     assert metadata(any_book.pdf_edition("digital"))["Title"]
+
+
+def test_the_digital_edition_opens_on_its_bookmarks_with_xmp_metadata(features_book: BuiltBook) -> None:
+    """A screen reader of the PDF sees the outline beside the pages; catalogue software reads
+    XMP before the document information."""
+    pdf = pikepdf.open(features_book.pdf_edition("digital"))
+    assert pdf.Root.PageMode == pikepdf.Name.UseOutlines
+    meta = pdf.open_metadata()
+    assert meta["dc:title"] == "The Features Anthology"
+    assert meta["dc:creator"] == ["Mara Quill"]
+    assert set(meta["dc:language"]) == {"en-GB"}
+    assert meta["xmp:CreateDate"].startswith("2026-01-01T00:00:00")
 
 
 # ---------------------------------------------------------------------------- fonts and metadata

@@ -42,6 +42,7 @@ from ..printers import printer_rules
 from ..project import Project
 from ..themes import Theme
 from .assembly import PlacedPage, assemble_pdf
+from .digital_file import finish_digital_pdf
 from .divisions import LEAD_ID, NEXT_ID, PAGE_TOKEN, StretchLayout, StretchPage, StretchRequest
 from .furniture import FurnitureMismatch, FurniturePage, FurnitureRequest
 from .layouts import LayoutRunner
@@ -164,7 +165,8 @@ def lay_out_edition(
         [tuple(a for p in layout.pages for a in p.anchors) for layout in ordered],
         [PlacedPage(s, p, facts.bookmarks, facts.height) for s, p, facts in placed.where],
         furniture, front_start=front_start, body_start=body_start,
-        finish=_print_finish(page, geometry) if edition == "print" and not proof else None,
+        finish=(_print_finish(page, geometry) if edition == "print" and not proof
+                else finish_digital_pdf if edition == "digital" else None),
         padding=padding, blank=blank,
         date=project.source_date.strftime("D:%Y%m%d%H%M%SZ"), cache=cache)
     facts = [PageFacts(p.anchors, p.opening_anchor, p.opening_text, p.blank, p.content)

@@ -41,6 +41,7 @@ from ..printers import printer_rules
 from ..project import Project
 from ..themes import Theme
 from .epub_assets import characters_of
+from .digital_file import finish_digital_file
 from .layout_checks import check_layout
 from .print_file import finish_print_file
 from .weasy import ProgressCallback, layout_key, render_document
@@ -318,6 +319,8 @@ def lay_out(
         # What the printer takes (no bookmarks for KDP, crop marks…), as the assembled book is.
         data = finish_print_file(data, geometry, printer_rules(request.page.printer),
                                  request.page.crop_marks)
+    elif request.edition == "digital":
+        data = finish_digital_file(data)
     return dataclasses.replace(layout, pdf=data, document=document if keep_document else None)
 
 
