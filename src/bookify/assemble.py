@@ -16,7 +16,7 @@ from .diagnostics import Diagnostics
 from .errors import BookifyError, ConfigError, Location, ManuscriptError
 from .imagecheck import ImageProblem, check_image
 from .contributors import CONTRIBUTORS_FILE, Roster, load_roster
-from .manuscript import (Manuscript, drop_control_characters, front_matter_line, read_manuscript,
+from .manuscript import (Manuscript, front_matter_line, read_manuscript, read_markdown_text,
                          split_front_matter)
 from .model import BackMatter, Book, Essay, Part
 from .project import Project, key_line
@@ -228,13 +228,7 @@ def warn_dropped(dropped: tuple[tuple[int, str], ...], path: Path,
 
 def _read_intro(path: Path, diagnostics: Diagnostics) -> str:
     """A part's introduction: the Markdown of its file, without front matter."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ManuscriptError(
-            f"not UTF-8 text (byte {exc.start})", Location(path), "save the file as UTF-8"
-        ) from None
-    text, dropped = drop_control_characters(text.replace("\r\n", "\n"))
+    text, dropped = read_markdown_text(path)
     warn_dropped(tuple(dropped), path, diagnostics)
     return split_front_matter(path, text)[1]
 

@@ -121,6 +121,18 @@ class Manuscript:
     dropped: tuple[tuple[int, str], ...] = ()
 
 
+def read_markdown_text(path: Path) -> tuple[str, list[tuple[int, str]]]:
+    """A Markdown file's text (UTF-8, a BOM allowed, line ends made `\\n`) without the control
+    characters no book can hold, and those dropped as (line, character)."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ManuscriptError(
+            f"not UTF-8 text (byte {exc.start})", Location(path), "save the file as UTF-8"
+        ) from None
+    return drop_control_characters(text.replace("\r\n", "\n"))
+
+
 def read_manuscript(path: Path) -> Manuscript:
     """Read and validate one Markdown essay, or raise a `ManuscriptError` naming file and line."""
     size = path.stat().st_size
@@ -129,13 +141,7 @@ def read_manuscript(path: Path) -> Manuscript:
             f"the file is {size / 2**20:.1f} MB; an essay may be at most "
             f"{MAX_MANUSCRIPT_BYTES // 2**20} MB of text", Location(path),
             "split it into several essays, or check that it holds what you meant")
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ManuscriptError(
-            f"not UTF-8 text (byte {exc.start})", Location(path), "save the file as UTF-8"
-        ) from None
-    text, dropped = drop_control_characters(text.replace("\r\n", "\n"))
+    text, dropped = read_markdown_text(path)
     front_text, body, body_line = split_front_matter(path, text)
     data = _parse_yaml(path, front_text) if front_text is not None else {}
     meta = _validate(path, data, front_text or "")

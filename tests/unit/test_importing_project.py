@@ -13,13 +13,7 @@ from click.testing import CliRunner
 from bookify.cli import main
 from tests.support.docx_factory import Manuscript, picture
 
-
-@pytest.fixture(autouse=True)
-def plain_terminal(monkeypatch):
-    for name in ("FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE", "CLICOLOR_FORCE"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("NO_COLOR", "1")
-    monkeypatch.setenv("COLUMNS", "200")
+from .test_cli import plain_terminal  # noqa: F401 - an autouse fixture: plain terminal output
 
 
 def run(*args):
