@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+import pikepdf
 import pydyf
 from fontTools.ttLib import TTFont
 from weasyprint.document import Document, Page
@@ -89,6 +90,10 @@ class PrintLayout:
     #: What the layout found (WeasyPrint's warnings, and for the print edition the layout
     #: checks: widows, low-resolution images…), for the build to report.
     diagnostics: tuple[Diagnostic, ...] = ()
+    #: The same findings by division id (each division gets its stretch's), so a proof of one
+    #: essay reports its own; empty when the edition was laid out as one document.
+    division_diagnostics: dict[str, tuple[Diagnostic, ...]] = dataclasses.field(
+        default_factory=dict, compare=False)
     #: WeasyPrint's document, when laid out in this process and asked for (tests read its boxes).
     document: Document | None = dataclasses.field(default=None, compare=False)
 
@@ -451,6 +456,33 @@ def write_pdf(layout: PrintLayout, target: Path) -> Path:
     """Write the laid-out edition to `target` (atomically)."""
     with atomic_output(target) as temporary:
         temporary.write_bytes(layout.pdf)
+    return target
+
+
+def write_excerpt(layout: PrintLayout, pages: range, target: Path) -> Path:
+    """Write pages `pages` of the laid-out edition to `target` (atomically), labelled with the
+    book's folios: a contributor's proof shows the page numbers the book will print."""
+    with pikepdf.open(io.BytesIO(layout.pdf)) as book, pikepdf.new() as excerpt:
+        excerpt.pages.extend(book.pages[pages.start:pages.stop])
+        labels: list = []
+        style = None
+        for offset, index in enumerate(pages):
+            arabic = layout.body_start is not None and index >= layout.body_start
+            roman = not arabic and layout.front_start is not None and index >= layout.front_start
+            if (arabic, roman) != style or not labels:
+                style = (arabic, roman)
+                if arabic or roman:
+                    number = index - (layout.body_start if arabic else layout.front_start) + 1
+                    labels += [offset, pikepdf.Dictionary(S=pikepdf.Name.D if arabic
+                                                          else pikepdf.Name.r, St=number)]
+                else:
+                    labels += [offset, pikepdf.Dictionary(P=pikepdf.String(layout.label(index)))]
+        excerpt.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array(labels))
+        excerpt.docinfo = excerpt.copy_foreign(book.docinfo)
+        if "/Lang" in book.Root:
+            excerpt.Root.Lang = book.Root.Lang
+        with atomic_output(target) as temporary:
+            excerpt.save(temporary, deterministic_id=True, min_version=book.pdf_version)
     return target
 
 
