@@ -76,7 +76,8 @@ class TrimSize:
         width, height, unit = float(match[1]), float(match[2]), match[3] or "in"
         size = cls(width, height, unit)
         if not (72 <= size.width_pt <= 17 * 72 and 72 <= size.height_pt <= 17 * 72):
-            raise ValueError(f"'{text}' is not a plausible book size")
+            raise ValueError(f"'{text}' is not a plausible book size; a book's sides are "
+                             "between 1in and 17in, such as '5.5x8.5in' or '6x9in'")
         return size
 
     @property
@@ -587,6 +588,11 @@ _HINTS = {
     "date_type": "write a date without quotes, as YYYY-MM-DD",
     "date_from_datetime_parsing": "write a date without quotes, as YYYY-MM-DD",
     "string_too_long": "a title is a line or two: shorten it",
+    "string_too_short": "give it a value between the quotes: it cannot be empty",
+    "less_than_equal": "use a smaller number, or delete the line for the default",
+    "less_than": "use a smaller number, or delete the line for the default",
+    "greater_than_equal": "use a larger number, or delete the line for the default",
+    "greater_than": "use a larger number, or delete the line for the default",
     "literal_error": None,
 }
 

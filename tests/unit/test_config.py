@@ -257,7 +257,8 @@ def test_layout_cache_and_jobs_keys_are_read(tmp_path, line, value):
 def test_jobs_must_be_at_least_one(tmp_path, value):
     error = config_error(tmp_path, f'[book]\ntitle = "X"\n[build]\njobs = {value}\n')
     assert error.render(tmp_path) == (
-        "bookify.toml:4: build.jobs: Input should be greater than or equal to 1"
+        "bookify.toml:4: build.jobs: Input should be greater than or equal to 1\n"
+        "  hint: use a larger number, or delete the line for the default"
     )
 
 
@@ -361,7 +362,8 @@ def test_bad_trim_size_message(tmp_path, text):
 @pytest.mark.parametrize("text", ["100x100in", "0x0", "6x9mm", "1x1cm"])
 def test_implausible_trim_size(tmp_path, text):
     error = config_error(tmp_path, f'[book]\ntitle = "X"\n[print]\ntrim = "{text}"\n')
-    assert error.message == f"print.trim: '{text}' is not a plausible book size"
+    assert error.message == (f"print.trim: '{text}' is not a plausible book size; a book's "
+                             "sides are between 1in and 17in, such as '5.5x8.5in' or '6x9in'")
     assert error.location.line == 4
 
 
