@@ -38,6 +38,7 @@ from ..project import Project
 from ..themes import Theme
 from ..xmltree import remove_keeping_text
 from .epub_assets import PreparedImage, characters_of, prepare_image, subset_font
+from .epub_fonts import font_faces, trimmed_fonts_css, used_faces
 from .pdf import PrintLayout
 
 XHTML = "application/xhtml+xml"
@@ -104,14 +105,23 @@ def write_epub(
     ebook = epub.EpubBook()
     _describe(ebook, rendered, project, has_page_list=bool(page_list))
     ebook.set_cover(cover_name, cover.data, create_page=False)
-    for name, path in stylesheets:
+    css = {name: path.read_text(encoding="utf-8") for name, path in stylesheets}
+    used_files: set[str] = set()
+    if "fonts.css" in css:
+        # Only the faces the text is set in travel with the book (and their @font-face rules).
+        faces = font_faces(css["fonts.css"])
+        used = used_faces((page.root for page in pages.values()),
+                          [text for name, text in css.items() if name != "fonts.css"], faces)
+        used_files = {Path(face.url).name for face in used}
+        css["fonts.css"] = trimmed_fonts_css(css["fonts.css"], used)
+    for name, text in css.items():
         ebook.add_item(epub.EpubItem(uid=f"css-{Path(name).stem}", file_name=name,
-                                     media_type="text/css", content=path.read_bytes()))
+                                     media_type="text/css", content=text.encode("utf-8")))
     if settings.embed_fonts:
         text = characters_of(etree.tostring(page.root, encoding="unicode") for page in pages.values())
         for font in theme.fonts():
             media_type = _FONT_TYPES.get(font.suffix.lower())
-            if media_type:
+            if media_type and font.name in used_files:
                 ebook.add_item(epub.EpubItem(
                     uid=f"font-{_xml_id(font.stem)}", file_name=f"fonts/{font.name}",
                     media_type=media_type, content=_subset(font, text, cache)))
