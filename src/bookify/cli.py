@@ -235,8 +235,10 @@ def _accept_changes_option(command):
 @click.option("--title", help="The book's title (default: from the folder name).")
 @click.option("--from", "sources", type=click.Path(path_type=Path), metavar="FOLDER",
               help="Import the .docx and .odt files in FOLDER as the essays (no examples).")
+@click.option("--language", metavar="TAG",
+              help="The book's language and region, e.g. en-US or en-GB (default: the system's).")
 @_accept_changes_option
-def new_command(folder: Path, title: str | None, sources: Path | None,
+def new_command(folder: Path, title: str | None, sources: Path | None, language: str | None,
                 accept_changes: bool) -> None:
     """Start a book project in FOLDER, with example essays (or the documents of --from).
 
@@ -248,12 +250,13 @@ def new_command(folder: Path, title: str | None, sources: Path | None,
         if sources is None:
             from .scaffold import new_project
 
-            written, reports = new_project(folder, title), []
+            written, reports = new_project(folder, title, language=language), []
         else:
             from .importing.project import ImportOptions, new_project_from
 
             written, reports = new_project_from(folder, title, sources,
-                                                ImportOptions(accept_changes=accept_changes))
+                                                ImportOptions(accept_changes=accept_changes),
+                                                language)
     except BookifyError as error:
         print_error(error)
         sys.exit(error.exit_code)

@@ -21,8 +21,6 @@ from .essay import ImportedEssay, build_essay
 from .report import ImportReport
 
 SUFFIXES = (".docx", ".odt")
-#: The language `bookify new` gives a book: essays mostly in another one get `lang:`.
-NEW_BOOK_LANGUAGE = "en"
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,18 +207,21 @@ def import_into_project(project_dir: Path, paths: list[Path],
     return [essay.report for essay in essays]
 
 
-def new_project_from(folder: Path, title: str | None, sources: Path,
-                     options: ImportOptions) -> tuple[list[Path], list[ImportReport]]:
+def new_project_from(folder: Path, title: str | None, sources: Path, options: ImportOptions,
+                     language: str | None = None) -> tuple[list[Path], list[ImportReport]]:
     """`bookify new FOLDER --from SOURCES`: a project whose essays are the documents in
-    SOURCES, in file-name order, instead of the examples."""
-    from ..scaffold import new_project
+    SOURCES, in file-name order, instead of the examples. Essays mostly in another language
+    than the book's (`language`, default the system's) get `lang:`."""
+    from ..scaffold import default_language, new_project
 
     check_new_folder(folder)
     if not sources.is_dir():
         raise ManuscriptError("not a folder", Location(sources),
                               "pass the folder holding the contributors' .docx or .odt files")
-    essays = read_imports([sources], options, NEW_BOOK_LANGUAGE)
-    written = new_project(folder, title, essays=[f"{e.essay_id}.md" for e in essays])
+    language = language or default_language()
+    essays = read_imports([sources], options, language)
+    written = new_project(folder, title, essays=[f"{e.essay_id}.md" for e in essays],
+                          language=language)
     write_essays(folder / "manuscripts", essays)
     for essay in essays:
         essay.report.added_to_contents = True
