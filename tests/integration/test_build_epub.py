@@ -253,6 +253,11 @@ def test_sample_opf_metadata(sample_book: BuiltBook) -> None:
     assert epub.metadata("dc:publisher") == ["bookify Sample Editions"]
     assert epub.metadata("dc:description")[0].startswith("A sample anthology of nine essays")
     assert "are in the public domain" in " ".join(epub.metadata("dc:rights"))
+    # Each essay's source (its front matter's `source:`), after the print edition's.
+    sources = epub.metadata("dc:source")
+    assert sources[0].startswith("Look Back, print edition")
+    assert "Of Idleness: Project Gutenberg eBook #3600" in sources
+    assert len(sources) == 1 + len([e for e in sample_book.rendered.texts() if e.source_html])
 
 
 def test_the_cover_image_is_about_1600_pixels_wide(book: BuiltBook) -> None:

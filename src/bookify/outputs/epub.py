@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import html as html_text
 import io
 import re
 import zipfile
@@ -522,7 +523,17 @@ def _describe(ebook: epub.EpubBook, rendered: RenderedBook, project: Project,
                   else f"{meta.title}, print edition ({book.print.trim})")
         ebook.add_metadata("DC", "source", source)
         ebook.add_metadata(None, "meta", source, {"property": "pageBreakSource"})
+    # Where each text was taken from (its `source:`), as Standard Ebooks records its sources.
+    sources = dict.fromkeys(f"{text.title_text}: {_plain(text.source_html)}"
+                            for text in rendered.texts() if text.source_html)
+    for source in sources:
+        ebook.add_metadata("DC", "source", source)
     _accessibility_metadata(ebook, rendered, project, has_page_list)
+
+
+def _plain(html: str) -> str:
+    """An inline HTML fragment's text (smart punctuation kept), for the package metadata."""
+    return " ".join(html_text.unescape(re.sub(r"<[^>]+>", "", html)).split())
 
 
 def _people_metadata(ebook: epub.EpubBook, book: Book) -> None:
