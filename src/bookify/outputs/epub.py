@@ -136,6 +136,10 @@ def write_epub(
                                  content=page.serialize())
         if page.uid == "nav":
             document.properties = ["nav"]
+        # The cover page shows the cover image the package names already: out of the linear
+        # reading order, Kindle's converter drops it instead of showing the cover twice, and
+        # other readers open on the text while keeping the page (the landmarks link to it).
+        document.is_linear = page.uid != "cover"
         ebook.add_item(document)
         spine.append(document)
     ebook.spine = spine
