@@ -340,6 +340,21 @@ def test_footnote_references_link_to_notes_that_link_back(features_book: BuiltBo
             "the back link returns to the reference"
 
 
+def test_footnotes_and_endnotes_are_not_mixed(features_book: BuiltBook) -> None:
+    """An essay's notes are pop-up footnotes gathered in a section of footnotes: no
+    `endnotes` section holds `footnote` asides."""
+    epub = features_book.ebook
+    page = epub.xhtml("on-notes.xhtml")
+    sections = [s for s in page.iter(f"{{{XHTML_NS}}}section") if "notes" in (s.get("class") or "").split()]
+    assert len(sections) == 1
+    (section,) = sections
+    assert section.get(f"{{{NS['epub']}}}type") == "footnotes" and section.get("role") is None
+    notes = [e for e in section if e.tag == f"{{{XHTML_NS}}}aside"]
+    assert len(notes) == 3
+    assert all(n.get(f"{{{NS['epub']}}}type") == "footnote" and n.get("role") == "doc-footnote" for n in notes)
+    assert not page.xpath("//*[@epub:type='endnotes' or @epub:type='endnote']", namespaces=NS)
+
+
 def test_notes_of_different_essays_do_not_collide(features_book: BuiltBook) -> None:
     """Both essays have notes 1 and 2; their ids differ, so a reader's jump never lands in the other."""
     epub = features_book.ebook

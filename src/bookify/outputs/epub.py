@@ -486,6 +486,10 @@ def _notes_as_asides(section: etree._Element) -> None:
             holder.insert(0, link)
             notes.addprevious(aside)
         section.remove(notes)
+    # A collection of footnotes, not endnotes: the two are not mixed in one section (there is
+    # no DPUB-ARIA role for it; the notes' heading names it).
+    section.set(EPUB_TYPE, "footnotes")
+    section.attrib.pop("role", None)
 
 
 class _PackageWriter(epub.EpubWriter):
