@@ -12,12 +12,17 @@ import unicodedata
 from pathlib import Path
 
 from .config import PartEntry
+from .contributors import CONTRIBUTORS_FILE, Roster, load_roster
 from .diagnostics import Diagnostics
 from .errors import BookifyError, ConfigError, Location, ManuscriptError
 from .imagecheck import ImageProblem, check_image
-from .contributors import CONTRIBUTORS_FILE, Roster, load_roster
-from .manuscript import (Manuscript, front_matter_line, read_manuscript, read_markdown_text,
-                         split_front_matter)
+from .manuscript import (
+    Manuscript,
+    front_matter_line,
+    read_manuscript,
+    read_markdown_text,
+    split_front_matter,
+)
 from .model import BackMatter, Book, Essay, Part
 from .project import Project, key_line
 

@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import re
 import tomllib
-from urllib.parse import urlsplit
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .config import find_key_line, refuse_control_characters, toml_error
-from .imagecheck import ImageProblem, check_image
 from .errors import ConfigError, Location, unknown_key_hint
+from .imagecheck import ImageProblem, check_image
 from .manuscript import front_matter_line
 
 CONTRIBUTORS_FILE = "contributors.toml"
@@ -134,7 +134,7 @@ def _from_toml(root: Path, path: Path) -> list[Contributor]:
             raise ConfigError(
                 f"'{key}' should be a table of one contributor", Location(path, find_key_line(text, (key,))),
                 f'write it as [{key}] followed by name = "…", bio = "…"')
-        people.append(_validated(root, key, entry, path, lambda loc: find_key_line(text, (key, *loc))))
+        people.append(_validated(root, key, entry, path, lambda loc: find_key_line(text, (key, *loc))))  # noqa: B023 - called in this iteration
     return people
 
 
@@ -148,7 +148,8 @@ def _from_markdown(root: Path, path: Path) -> Contributor:
     try:
         data = yaml.safe_load(match[1]) or {}
     except (RecursionError, ValueError) as exc:  # deep nesting, or a date like 2020-02-30
-        raise ConfigError(f"front matter cannot be read: {type(exc).__name__ if isinstance(exc, RecursionError) else exc}",
+        reason = type(exc).__name__ if isinstance(exc, RecursionError) else exc
+        raise ConfigError(f"front matter cannot be read: {reason}",
                           Location(path, 2), "write plain 'key: value' lines with real dates") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)

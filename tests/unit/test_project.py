@@ -13,7 +13,7 @@ from bookify.project import load_project
 
 from .helpers import essay, write_project
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def test_load_project_paths(tmp_path):

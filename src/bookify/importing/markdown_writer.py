@@ -288,9 +288,7 @@ class _Writer:
                     continue
                 texts = []
                 for part in cell:
-                    if part.tag == "p":
-                        texts.append(self.inline(part).strip())
-                    elif isinstance(part.tag, str):
+                    if part.tag == "p" or isinstance(part.tag, str):
                         texts.append(self.inline(part).strip())
                 if not len(cell):
                     texts.append(self.inline(cell).strip())

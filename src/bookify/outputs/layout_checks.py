@@ -86,9 +86,9 @@ def _visit(box: boxes.Box, page: int, essay: str | None, count: bool, seen: _See
         count = False
     elif isinstance(box, boxes.ReplacedBox) and isinstance(box.replacement, RasterImage):
         seen.images.append((box, page))
-    elif (getattr(box, "element_tag", "") or "").endswith("::footnote-call"):
-        if element is not None and element.get("id"):
-            seen.calls.setdefault(element.get("id"), page)
+    elif ((getattr(box, "element_tag", "") or "").endswith("::footnote-call")
+          and element is not None and element.get("id")):
+        seen.calls.setdefault(element.get("id"), page)
     if element is not None and element.tag == "section" and "essay" in (
             element.get("class") or "").split():
         essay = element.get("id")
