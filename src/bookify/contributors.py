@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
@@ -160,13 +162,14 @@ def _from_markdown(root: Path, path: Path) -> Contributor:
     if match[2].strip():
         data.setdefault("bio", match[2].strip())
 
-    def line_of(loc: tuple) -> int | None:
+    def line_of(loc: tuple[Any, ...]) -> int | None:
         return front_matter_line(match[1], str(loc[0])) if loc else None
 
     return _validated(root, path.stem, data, path, line_of)
 
 
-def _validated(root: Path, key: str, entry: dict, path: Path, line_of) -> Contributor:
+def _validated(root: Path, key: str, entry: dict[str, Any], path: Path,
+               line_of: Callable[[tuple[Any, ...]], int | None]) -> Contributor:
     if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", key):
         raise ConfigError(f"'{key}' is not a contributor id", Location(path, line_of(())),
                           "use lower-case letters, digits and hyphens, e.g. [jane-doe]")

@@ -9,6 +9,7 @@ two formats' imports identical.
 
 from __future__ import annotations
 
+import builtins
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -303,7 +304,7 @@ class _Writer:
         lines += ["| " + " | ".join(r) + " |" for r in rows[1:]]
         return "\n".join(lines)
 
-    def notes(self) -> list[str]:
+    def notes(self) -> builtins.list[str]:
         """The notes' definitions, `[^N]: …`, in the order of their calls."""
         out = []
         for key, number in sorted(self.note_numbers.items(), key=lambda kv: kv[1]):

@@ -104,7 +104,8 @@ def _visit(box: boxes.Box, page: int, essay: str | None, count: bool, seen: _See
         _visit(child, page, essay, count, seen)
 
 
-def _lone_lines(label: Labeller, paragraph_lines, essay_lines, diagnostics) -> None:
+def _lone_lines(label: Labeller, paragraph_lines: dict[str, dict[int, int]],
+               essay_lines: dict[str, dict[int, int]], diagnostics: Diagnostics) -> None:
     for paragraph, pages in paragraph_lines.items():
         if len(pages) < 2:
             continue
