@@ -78,7 +78,7 @@ def assemble_book(project: Project, diagnostics: Diagnostics) -> Book:
                              ManuscriptError)
     ids: dict[str, Path] = {}
     #: The ids an essay's `slug:` gave it, with the slug as written.
-    slugged: dict[str, str] = {}
+    slugged: dict[str, str | None] = {}
     roster = load_roster(project.root)
 
     def load(path: Path) -> Essay | None:
