@@ -26,9 +26,8 @@ sys.path.insert(0, str(REPO))
 
 from tests.support.docx_factory import Manuscript  # noqa: E402  (needs the test extra)
 
-WORDS = ["walk", "road", "hedge", "stile", "field", "morning", "evening", "river", "hill", "town",
-         "idle", "hour", "thought", "friend", "book", "letter", "silence", "weather", "season",
-         "garden"]
+WORDS = ("walk road hedge stile field morning evening river hill town idle hour thought friend "
+         "book letter silence weather season garden").split()
 
 
 def corpus_essays(folder: Path, count: int) -> list[str]:

@@ -69,7 +69,8 @@ def _clean(text: str) -> str:
 
 # Elements that start a new line when a content document is read as text.
 _BLOCKS = frozenset(
-    ["address", "article", "aside", "blockquote", "body", "br", "caption", "dd", "details", "div", "dl", "dt", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "summary", "table", "td", "th", "tr", "ul"]
+    "address article aside blockquote body br caption dd details div dl dt figcaption figure footer form "
+    "h1 h2 h3 h4 h5 h6 header hgroup hr li main nav ol p pre section summary table td th tr ul".split()
 )
 
 
