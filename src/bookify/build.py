@@ -21,14 +21,14 @@ from .assemble import assemble_book
 from .cache import LayoutCache
 from .diagnostics import Diagnostics
 from .errors import BookifyError, ConfigError, Location, RenderError
-from .fsutil import OutputFolderError, OutputSet, prepare_output_folder
 from .formats import FORMATS, Format  # noqa: F401 (FORMATS is re-exported)
+from .fsutil import OutputFolderError, OutputSet, prepare_output_folder
 from .markdown import render_book
 from .model import RenderedBook
 from .outputs.cover_wrap import lay_out_cover_wrap, write_cover_wrap_pdf
+from .outputs.editions import lay_out_edition, lay_out_editions
 from .outputs.epub import write_epub
 from .outputs.html import write_html
-from .outputs.editions import lay_out_edition, lay_out_editions
 from .outputs.layouts import LayoutRunner, default_jobs
 from .outputs.pdf import PrintLayout, check_font_coverage, write_excerpt, write_pdf
 from .project import Project, key_line
@@ -94,9 +94,9 @@ def build(
     an output is written, for publishing pipelines that must not ship a flawed book.
     With `essay` (the id of an essay or of a front- or back-matter piece), only a proof PDF of
     that text is made for sending to its contributor: `<output_dir>/proofs/<id>.pdf`, its pages
-    as the print edition has them (folios, running heads), with its own warnings alone. `editions` chooses the PDF
-    editions instead of `[print] editions`. `jobs` is how many processes lay out pages (default:
-    `[build] jobs`, else one per core); `cache=False` lays everything out afresh, ignoring and
+    as the print edition has them (folios, running heads), with its own warnings alone. `editions`
+    chooses the PDF editions instead of `[print] editions`. `jobs` is how many processes lay out
+    pages (default: `[build] jobs`, else one per core); `cache=False` lays everything out afresh, ignoring and
     not filling the layout cache in `<cache_dir or output_dir>/.cache/`. `before_layout` is
     handed the rendered book before any page is laid out, to refuse what the caller asked of it
     (a proof's essay ids) while that costs nothing.

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from pathlib import Path
 
 import pypdfium2
 from PIL import Image, UnidentifiedImageError
@@ -43,7 +44,7 @@ def cover_image(
     return _typographic(rendered, theme, project, diagnostics)
 
 
-def _supplied(path, project: Project, diagnostics: Diagnostics) -> CoverImage:
+def _supplied(path: Path, project: Project, diagnostics: Diagnostics) -> CoverImage:
     location = Location(project.config_path, key_line(project.root, ("book", "cover")), "book.cover")
     data = path.read_bytes()
     try:

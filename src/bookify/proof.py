@@ -18,7 +18,6 @@ from .model import RenderedBook
 from .outputs.pdf import PrintLayout
 from .outputs.png import open_pdf, render_spread, spread_of
 
-
 #: A lower-case roman folio (i … mmmcmxcix), as the front matter prints them.
 _ROMAN = re.compile(r"(?=[mdclxvi])m{0,3}(cm|cd|d?c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})")
 

@@ -13,7 +13,7 @@ import pytest
 from tests.support.pdf import outline
 
 from .bookcheck import folio
-from .conftest import BuiltBook, build_corpus_book
+from .conftest import PROJECTS, BuiltBook, build_corpus_book
 
 pytestmark = pytest.mark.slow
 
@@ -36,9 +36,33 @@ def plain_anthology(corpus: Path, tmp_path_factory: pytest.TempPathFactory, name
 # check its nav and contents pages; a plain book of the corpus is anthology-small's, below.
 
 
+def _titles_in_contents_order(corpus: Path) -> list[str]:
+    """The essays' titles as their front matter writes them, in the order the anthology-large
+    project's `contents` lists them: what the book should hold, read without bookify."""
+    import tomllib
+
+    import yaml
+
+    config = tomllib.loads((PROJECTS / "anthology-large" / "bookify.toml").read_text("utf-8"))
+    titles = []
+    for name in (name for part in config["contents"] for name in part["essays"]):
+        front = (corpus / "anthology-large" / name).read_text(encoding="utf-8").split("---", 2)[1]
+        titles.append(_straight(yaml.safe_load(front)["title"]))
+    return titles
+
+
+def _straight(text: str) -> str:
+    """`text` with typographic quotes and apostrophes made straight (the book curls them)."""
+    return text.translate(str.maketrans("‘’“”", "''\"\""))
+
+
 def test_every_essay_is_in_the_book(large_book: BuiltBook, corpus: Path) -> None:
+    """The EPUB's navigation lists every essay of the corpus, by the title its file gives, in
+    the order `contents` sets (compared with the files, not with bookify's own reading)."""
     assert len(list((corpus / "anthology-large").glob("[0-9][0-9]-*.md"))) == ESSAYS
-    assert len(large_book.essay_titles) == ESSAYS
+    expected = _titles_in_contents_order(corpus)
+    assert len(expected) == ESSAYS
+    assert [_straight(title) for level, title in large_book.nav_titles() if level == 2] == expected
 
 
 def test_epubcheck_is_clean(large_book: BuiltBook) -> None:
@@ -46,10 +70,10 @@ def test_epubcheck_is_clean(large_book: BuiltBook) -> None:
     assert (result.fatals, result.errors, result.warnings) == (0, 0, 0), result.summary()
 
 
-def test_pdf_outline_has_49_essays_on_their_openers(large_book: BuiltBook) -> None:
+def test_pdf_outline_has_49_essays_on_their_openers(large_book: BuiltBook, corpus: Path) -> None:
     entries = outline(large_book.pdf_edition("digital"))  # KDP's print file has none
     essays = [e for e in entries if e.level == 2]
-    assert [e.title for e in essays] == large_book.essay_titles
+    assert [_straight(e.title) for e in essays] == _titles_in_contents_order(corpus)
     openers = large_book.printed_edition("digital").opener_pages(large_book.essay_titles)
     assert [e.page_index for e in essays] == openers
 

@@ -3,8 +3,6 @@ them — the book's folios, its running heads — with their own warnings and no
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from pypdf import PdfReader
 

@@ -82,7 +82,7 @@ def test_any_title_gives_a_loadable_project(tmp_path, title):
 
 
 def test_title_with_a_backslash_gives_a_loadable_project(tmp_path):
-    """BUG: only double quotes are escaped when the title goes into bookify.toml, so
+    """Once a bug, now fixed: only double quotes are escaped when the title goes into bookify.toml, so
     `bookify new x --title 'Either\\Or'` writes `title = "Either\\Or"`, which is not valid TOML:
     the new project fails at once with "bookify.toml:12: not valid TOML: Unescaped '\\' …"."""
     new_project(tmp_path / "book", "Either\\Or")

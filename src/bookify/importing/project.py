@@ -13,6 +13,7 @@ import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..errors import BookifyError, ConfigError, Location, ManuscriptError
 from ..fsutil import atomic_output
@@ -92,7 +93,7 @@ def read_imports(paths: list[Path], options: ImportOptions,
 MIN_FILES_FOR_PROCESSES = 4
 
 
-def _read_one(job: tuple[str, Path], **options) -> ImportedEssay:
+def _read_one(job: tuple[str, Path], **options: Any) -> ImportedEssay:
     essay_id, path = job
     return build_essay(path, essay_id, **options)
 

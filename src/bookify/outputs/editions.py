@@ -46,8 +46,16 @@ from .digital_file import finish_digital_pdf
 from .divisions import LEAD_ID, NEXT_ID, PAGE_TOKEN, StretchLayout, StretchPage, StretchRequest
 from .furniture import FurnitureMismatch, FurniturePage, FurnitureRequest
 from .layouts import LayoutRunner
-from .pdf import (Edition, EditionPage, PageFacts, PrintLayout, PrintStyles, folio,
-                  layout_request, to_roman)
+from .pdf import (
+    Edition,
+    EditionPage,
+    PageFacts,
+    PrintLayout,
+    PrintStyles,
+    folio,
+    layout_request,
+    to_roman,
+)
 from .print_file import finish_print_pdf
 
 #: How many rounds of laying out again before the edition is taken as it is.
@@ -177,7 +185,7 @@ def lay_out_edition(
     for number, layout in enumerate(ordered):
         start = placed.starts[number]
         found = [Diagnostic(diagnostic.severity, PAGE_TOKEN.sub(
-                     lambda m: folio(start + int(m.group(1)), front_start, body_start),
+                     lambda m: folio(start + int(m.group(1)), front_start, body_start),  # noqa: B023
                      diagnostic.message), diagnostic.location, diagnostic.hint)
                  for diagnostic in layout.diagnostics]
         diagnostics += found

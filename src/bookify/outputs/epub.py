@@ -151,7 +151,7 @@ def write_epub(
         "epub3_landmark": False,
         "epub3_pages": False,
         "play_order": {"enabled": False, "start_from": 1},
-        "mtime": project.source_date.astimezone(dt.timezone.utc),
+        "mtime": project.source_date.astimezone(dt.UTC),
         "spine_direction": True,
     })
     writer.process()
@@ -659,7 +659,7 @@ def _xml_id(text: str) -> str:
 
 def _normalized_zip(data: bytes, when: dt.datetime) -> bytes:
     """Rewrite the ZIP with `mimetype` first and stored, and one fixed timestamp on every entry."""
-    stamp = max(when.astimezone(dt.timezone.utc), dt.datetime(1980, 1, 1, tzinfo=dt.timezone.utc))
+    stamp = max(when.astimezone(dt.UTC), dt.datetime(1980, 1, 1, tzinfo=dt.UTC))
     date_time = stamp.timetuple()[:6]
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()

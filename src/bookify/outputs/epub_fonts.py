@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import cssselect2
 import tinycss2
@@ -91,9 +92,9 @@ def trimmed_fonts_css(fonts_css: str, kept: set[FontFace]) -> str:
     """`fonts_css` without the @font-face rules of the faces not `kept`."""
     out = []
     for rule in tinycss2.parse_stylesheet(fonts_css):
-        if rule.type == "at-rule" and rule.lower_at_keyword == "font-face":
-            if not any(face.url in rule.serialize() for face in kept):
-                continue
+        if (rule.type == "at-rule" and rule.lower_at_keyword == "font-face"
+                and not any(face.url in rule.serialize() for face in kept)):
+            continue
         out.append(rule.serialize())
     return re.sub(r"\n{3,}", "\n\n", "".join(out)).strip() + "\n"
 
@@ -146,7 +147,7 @@ def _apply_inherit(style: _Style, base: _Style) -> _Style:
     return (style[0] or base[0], style[1], style[2])
 
 
-def _apply(values: dict[str, list], style: _Style) -> _Style:
+def _apply(values: dict[str, list[Any]], style: _Style) -> _Style:
     families, weight, italic = style
     if "font" in values:
         tokens = [t for t in values["font"] if t.type not in ("whitespace", "comment")]
@@ -192,8 +193,8 @@ def _matching_face(faces: list[FontFace], families: tuple[str, ...], weight: int
 
 # ------------------------------------------------------------------------------ values
 
-def _declarations(content: list) -> dict[str, list]:
-    values = {}
+def _declarations(content: list[Any]) -> dict[str, list[Any]]:
+    values: dict[str, list[Any]] = {}
     for declaration in tinycss2.parse_declaration_list(content, skip_comments=True,
                                                        skip_whitespace=True):
         if declaration.type == "declaration":
@@ -201,27 +202,26 @@ def _declarations(content: list) -> dict[str, list]:
     return values
 
 
-def _url_function(token) -> str | None:
+def _url_function(token: Any) -> str | None:
     if token.lower_name != "url":
         return None
     return next((t.value for t in token.arguments if t.type == "string"), None)
 
 
-def _families(tokens: list) -> tuple[str, ...]:
-    families, current = [], []
+def _families(tokens: list[Any]) -> tuple[str, ...]:
+    families: list[str] = []
+    current: list[str] = []
     for token in [*tokens, None]:
         if token is None or (token.type == "literal" and token.value == ","):
             if current:
                 families.append(" ".join(current))
             current = []
-        elif token.type == "string":
-            current.append(token.value)
-        elif token.type == "ident":
+        elif token.type in ("string", "ident"):
             current.append(token.value)
     return tuple(families)
 
 
-def _after_size(tokens: list) -> list:
+def _after_size(tokens: list[Any]) -> list[Any]:
     """The font shorthand's family list: what follows its size (and line height)."""
     for index, token in enumerate(tokens):
         if token.type in ("dimension", "percentage") or (
@@ -237,7 +237,7 @@ def _after_size(tokens: list) -> list:
     return []
 
 
-def _weight(tokens: list, inherited: int) -> int:
+def _weight(tokens: list[Any], inherited: int) -> int:
     for token in tokens:
         if token.type == "number" and token.is_integer:
             return int(token.int_value)
@@ -254,7 +254,7 @@ def _weight(tokens: list, inherited: int) -> int:
     return inherited
 
 
-def _italic(tokens: list, inherited: bool) -> bool:
+def _italic(tokens: list[Any], inherited: bool) -> bool:
     for token in tokens:
         if token.type == "ident":
             if token.lower_value in ("italic", "oblique"):

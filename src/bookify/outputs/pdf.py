@@ -41,8 +41,8 @@ from ..model import RenderedBook
 from ..printers import printer_rules
 from ..project import Project
 from ..themes import Theme
-from .epub_assets import characters_of
 from .digital_file import finish_digital_file
+from .epub_assets import characters_of
 from .layout_checks import check_layout
 from .print_file import finish_print_file
 from .weasy import ProgressCallback, layout_key, render_document
@@ -346,7 +346,8 @@ def _page_facts(page: Page) -> PageFacts:
 
 def _pad_for_printer(document: Document, printer: str) -> None:
     """End the book as the printer wants it: an even page count, and a blank last page where
-    the printer asks for one (IngramSpark adds one otherwise). The padding repeats one of the book's own blank pages."""
+    the printer asks for one (IngramSpark adds one otherwise). The padding repeats one of the
+    book's own blank pages."""
     blank = next((page for page in document.pages if page._page_box.page_type.blank), None)
     if blank is None:
         return
