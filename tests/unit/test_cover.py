@@ -88,3 +88,30 @@ def test_a_book_with_editors_is_named_by_them_alone(tmp_path: Path) -> None:
     _, document = _cover(root)
     text = _page_text(document)
     assert "Edited by An Editor" in text and "Writer A" not in text
+
+
+def test_the_typographic_cover_is_drawn_once_until_its_inputs_change(tmp_path: Path,
+                                                                      monkeypatch) -> None:
+    import bookify.cover as cover_module
+    from bookify.cache import LayoutCache
+    from bookify.cover import cover_image
+
+    root = write_project(tmp_path / "book", '[book]\ntitle = "Kept"\n')
+    cache = LayoutCache(tmp_path / "cache", 64 * 2**20)
+
+    def image(root: Path):
+        book, _ = rendered(root)
+        project = load_project(root)
+        return cover_image(book, load_theme(project), project, Diagnostics(), cache)
+
+    first = image(root)
+    drawn = []
+    real_draw = cover_module._draw
+    monkeypatch.setattr(cover_module, "_draw", lambda *a: drawn.append(a) or real_draw(*a))
+    assert image(root) == first and drawn == [], "the same cover comes from the cache"
+    (root / "bookify.toml").write_text('[book]\ntitle = "Kept"\n[theme]\naccent = "#224466"\n',
+                                       encoding="utf-8")
+    image(root)
+    assert len(drawn) == 1, "a theme setting changed: the cover is drawn anew"
+    (root / "bookify.toml").write_text('[book]\ntitle = "Changed"\n', encoding="utf-8")
+    assert image(root).data != first.data and len(drawn) == 2, "a new title, a new cover"

@@ -79,7 +79,7 @@ def write_epub(
     `cache` keeps the fonts cut down to the book's characters for the next build."""
     settings = project.config.epub
     files = _file_names(rendered)
-    cover = cover_image(rendered, theme, project, diagnostics)
+    cover = cover_image(rendered, theme, project, diagnostics, cache)
     cover_name = "images/cover" + cover.suffix
     stylesheets = [(name, path) for name, path in theme.published_stylesheets("epub")
                    if settings.embed_fonts or name != "fonts.css"]
