@@ -38,7 +38,7 @@ from ..model import Book, RenderedBook
 from ..project import Project
 from ..themes import Theme
 from ..xmltree import remove_keeping_text
-from .epub_assets import PreparedImage, characters_of, prepare_image, subset_font
+from .epub_assets import PreparedImage, characters_of_trees, prepare_image, subset_font
 from .epub_fonts import font_faces, trimmed_fonts_css, used_faces
 from .pdf import PrintLayout
 
@@ -119,7 +119,7 @@ def write_epub(
         ebook.add_item(epub.EpubItem(uid=f"css-{Path(name).stem}", file_name=name,
                                      media_type="text/css", content=text.encode("utf-8")))
     if settings.embed_fonts:
-        text = characters_of(etree.tostring(page.root, encoding="unicode") for page in pages.values())
+        text = characters_of_trees(page.root for page in pages.values())
         for font in theme.fonts():
             media_type = _FONT_TYPES.get(font.suffix.lower())
             if media_type and font.name in used_files:

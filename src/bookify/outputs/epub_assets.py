@@ -193,6 +193,24 @@ def characters_of(html_fragments: Iterable[str | bytes]) -> str:
     return "".join(sorted(characters))
 
 
+def characters_of_trees(roots: Iterable[etree._Element]) -> str:
+    """`characters_of` for documents already parsed (the EPUB's pages): the same characters,
+    without serializing each page to parse it again."""
+    characters: set[str] = set()
+    for root in roots:
+        for element in root.iter():
+            if element.tail:
+                characters.update(element.tail)
+            if not isinstance(element.tag, str):
+                continue  # a comment or processing instruction: only its tail is text
+            if element.text and etree.QName(element).localname not in _TextCollector._HIDDEN:
+                characters.update(element.text)
+            alt = element.get("alt")
+            if alt:
+                characters.update(alt)
+    return "".join(sorted(characters))
+
+
 # --- images ---------------------------------------------------------------------------------
 
 
