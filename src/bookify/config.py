@@ -11,7 +11,6 @@ import datetime as dt
 import re
 import tomllib
 import uuid
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -21,18 +20,21 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Discriminator,
     Field,
     StrictBool,
     StrictInt,
+    Tag,
     ValidationError,
     ValidationInfo,
     field_validator,
     model_validator,
 )
 
-from .errors import ConfigError, Location, unknown_key_hint
+from .errors import ConfigError, Location
 from .formats import Format
 from .printers import PRINTERS, PrinterName
+from .validation import Wording, dotted, located_errors
 
 CONFIG_FILE = "bookify.toml"
 
@@ -247,6 +249,20 @@ class PartEntry(_Section):
     """A Markdown file (relative to `manuscripts/`) whose text is set on the part's page."""
 
 
+def _contents_entry_kind(value: Any) -> str:
+    """A `contents` entry is a part when written as a table, else a manuscript's path: deciding
+    by the input means only the branch meant is validated and reported on. (The tags are no
+    key a part has, so `validation.user_loc` drops them from an error's location.)"""
+    return "part table" if isinstance(value, (dict, PartEntry)) else "path"
+
+
+#: One entry of `contents`: a manuscript path, or a part (see `_contents_entry_kind`).
+ContentsEntry = Annotated[
+    Annotated[str, Tag("path")] | Annotated[PartEntry, Tag("part table")],
+    Discriminator(_contents_entry_kind),
+]
+
+
 class PrintSection(_Section):
     """`[print]`: the printed edition's page."""
 
@@ -436,7 +452,7 @@ class BuildSection(_Section):
 class ProjectConfig(_Section):
     """The whole of `bookify.toml`."""
 
-    contents: list[str | PartEntry] | None = None
+    contents: list[ContentsEntry] | None = None
     """Reading order: manuscript paths and `{ part = …, essays = […] }` groups. Default: every
     file in `manuscripts/` in file-name order."""
     book: BookSection
@@ -446,6 +462,15 @@ class ProjectConfig(_Section):
     back_matter: BackMatterSection = BackMatterSection()
     theme: ThemeSection = ThemeSection()
     build: BuildSection = BuildSection()
+
+
+_WORDING = Wording(
+    syntax="toml",
+    key=lambda key: key,
+    unknown=lambda name, table: f"unknown key '{name}' in "
+    + (f"[{table}]" if table else "the top level"),
+    hints={"string_too_long": "a title is a line or two: shorten it"},
+)
 
 
 def load_config(path: Path) -> ProjectConfig:
@@ -478,12 +503,8 @@ def load_config(path: Path) -> ProjectConfig:
     try:
         return ProjectConfig.model_validate(data)
     except ValidationError as exc:
-        errors = [e for e in exc.errors() if not _is_union_noise(e)]
-        errors.sort(key=lambda e: {"extra_forbidden": 0, "missing": 2}.get(e["type"], 1))
-        problems = [_describe(error, path, text) for error in errors]
-        first, *rest = problems
-        first.also = tuple(rest)
-        raise first from None
+        raise located_errors(exc, data, ProjectConfig, _WORDING, path,
+                             lambda loc: find_key_line(text, loc), ConfigError) from None
 
 
 def refuse_control_characters(data: Any, path: Path, text: str,
@@ -497,20 +518,10 @@ def refuse_control_characters(data: Any, path: Path, text: str,
         for index, value in enumerate(data):
             refuse_control_characters(value, path, text, (*loc, index))
     elif isinstance(data, str) and re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]", data):
-        key = _dotted(loc)
+        key = dotted(loc)
         raise ConfigError(f"{key}: holds a control character (such as \\u000c)",
                           Location(path, find_key_line(text, loc), key),
                           "remove the escaped control character from the value")
-
-
-def _is_union_noise(error: Mapping[str, Any]) -> bool:
-    """A `contents` entry may be a path or a part; drop the complaint from the branch not meant."""
-    loc = error["loc"]
-    if "PartEntry" in loc:
-        return not isinstance(error.get("input"), dict) and error["type"] == "model_type"
-    if "str" in loc or "constrained-str" in loc:
-        return isinstance(error.get("input"), dict)
-    return False
 
 
 def toml_error(exc: tomllib.TOMLDecodeError, text: str, path: Path, hint: str) -> ConfigError:
@@ -552,74 +563,6 @@ def _assigned_key(line: str) -> str | None:
 def _toml_error_line(message: str) -> int | None:
     match = re.search(r"at line (\d+)", message)
     return int(match[1]) if match else None
-
-
-def _describe(error: Mapping[str, Any], path: Path, text: str) -> ConfigError:
-    """Turn one pydantic error into a message that names the key, its line and the fix."""
-    loc = tuple(error["loc"])
-    # Unions report the branch they tried ('str', 'PartEntry'); users never wrote those.
-    loc = tuple(p for p in loc if p not in ("str", "constrained-str", "PartEntry"))
-    key = _dotted(loc)
-    location = Location(path, find_key_line(text, loc), key)
-    kind = error["type"]
-    if kind == "extra_forbidden":
-        section = _dotted(loc[:-1]) or "the top level"
-        hint = unknown_key_hint(str(loc[-1]), _known_keys(loc[:-1]))
-        if len(loc) == 1 and loc[0] in BookSection.model_fields:
-            hint = f"'{loc[0]}' belongs in the [book] table: move it below the [book] line"
-        return ConfigError(f"unknown key '{loc[-1]}' in {_section_name(section)}", location, hint)
-    if kind == "missing":
-        if len(loc) == 1:
-            return ConfigError(f"missing the [{key}] table", Location(path, None, key),
-                               f'add a [{key}] table with at least title = "…"')
-        return ConfigError(
-            f"missing required key '{key}'",
-            Location(path, find_key_line(text, loc[:-1]), key),
-            f"add `{loc[-1]} = …` under [{_dotted(loc[:-1])}]",
-        )
-    message = str(error["msg"]).removeprefix("Value error, ")
-    return ConfigError(f"{key}: {message}", location, _HINTS.get(kind))
-
-
-_HINTS = {
-    "string_type": "put the value in double quotes",
-    "list_type": 'write a list in square brackets: ["a", "b"]',
-    "bool_type": "write true or false (no quotes)",
-    "int_type": "write a whole number (no quotes)",
-    "date_type": "write a date without quotes, as YYYY-MM-DD",
-    "date_from_datetime_parsing": "write a date without quotes, as YYYY-MM-DD",
-    "string_too_long": "a title is a line or two: shorten it",
-    "string_too_short": "give it a value between the quotes: it cannot be empty",
-    "less_than_equal": "use a smaller number, or delete the line for the default",
-    "less_than": "use a smaller number, or delete the line for the default",
-    "greater_than_equal": "use a larger number, or delete the line for the default",
-    "greater_than": "use a larger number, or delete the line for the default",
-    "literal_error": None,
-}
-
-
-def _dotted(loc: tuple[Any, ...]) -> str:
-    text = ""
-    for part in loc:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
-
-
-def _section_name(section: str) -> str:
-    return section if section == "the top level" else f"[{section}]"
-
-
-def _known_keys(loc: tuple[Any, ...]) -> list[str]:
-    model: Any = ProjectConfig
-    for part in loc:
-        if isinstance(part, int):
-            model = PartEntry  # the only list of tables in the schema
-            continue
-        field = model.model_fields.get(part)
-        annotation = getattr(field, "annotation", None)
-        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-            model = annotation
-    return sorted(model.model_fields)
 
 
 def find_key_line(text: str, loc: tuple[Any, ...]) -> int | None:

@@ -19,9 +19,10 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .config import find_key_line, refuse_control_characters, toml_error
-from .errors import ConfigError, Location, unknown_key_hint
+from .errors import ConfigError, Location
 from .imagecheck import ImageProblem, check_image
 from .manuscript import front_matter_line
+from .validation import Wording, located_errors
 
 CONTRIBUTORS_FILE = "contributors.toml"
 CONTRIBUTORS_DIR = "contributors"
@@ -176,15 +177,14 @@ def _validated(root: Path, key: str, entry: dict[str, Any], path: Path,
     try:
         valid = _ContributorEntry.model_validate(entry)
     except ValidationError as exc:
-        error = exc.errors()[0]
-        loc = tuple(error["loc"])
-        if error["type"] == "extra_forbidden":
-            raise ConfigError(
-                f"unknown key '{loc[-1]}' for contributor '{key}'", Location(path, line_of(loc)),
-                unknown_key_hint(str(loc[-1]), _ContributorEntry.model_fields)) from None
-        raise ConfigError(f"contributor '{key}': {'.'.join(map(str, loc))}: "
-                          f"{str(error['msg']).removeprefix('Value error, ')}",
-                          Location(path, line_of(loc))) from None
+        wording = Wording(
+            syntax="toml" if path.suffix == ".toml" else "yaml",
+            key=lambda name: f"contributor '{key}': {name}",
+            unknown=lambda name, table: f"unknown key '{name}' for contributor '{key}'",
+            missing=lambda name: f"contributor '{key}': missing required key '{name}'",
+        )
+        raise located_errors(exc, entry, _ContributorEntry, wording, path, line_of,
+                             ConfigError) from None
     photo = None
     if valid.photo:
         photo = (root / valid.photo).resolve()

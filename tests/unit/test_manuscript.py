@@ -117,7 +117,7 @@ def test_unknown_key_has_a_suggestion_and_line(tmp_path):
 
 def test_unknown_key_without_a_suggestion_lists_known_keys(tmp_path):
     e = error(tmp_path, "---\ntitle: T\nflavour: mint\n---\nx\n")
-    assert e.hint.startswith("known keys: title, subtitle, short_title, author, authors,")
+    assert e.hint.startswith("known keys: author, authors, collection, copyright, credit,")
     assert "draft" in e.hint
 
 
