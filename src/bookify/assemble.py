@@ -15,7 +15,6 @@ from .config import PartEntry
 from .contributors import CONTRIBUTORS_FILE, Roster, load_roster
 from .diagnostics import Diagnostics
 from .errors import BookifyError, ConfigError, Location, ManuscriptError
-from .imagecheck import ImageProblem, check_image
 from .manuscript import (
     Manuscript,
     front_matter_line,
@@ -24,7 +23,7 @@ from .manuscript import (
     split_front_matter,
 )
 from .model import BackMatter, Book, Essay, Part
-from .project import Project, key_line
+from .project import Project, cover_path
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 #: Reviewers' comments `bookify import` keeps beside an essay: never part of the book.
@@ -177,22 +176,7 @@ def assemble_book(project: Project, diagnostics: Diagnostics) -> Book:
     meta = config.book.model_copy(update={
         key: [_person_name(roster, r) for r in getattr(config.book, key)]
         for key in ("foreword_by", "introduction_by")})
-    cover = None
-    if meta.cover:
-        location = Location(project.config_path, key_line(project.root, ("book", "cover")),
-                            "book.cover")
-        cover = project.resolve(meta.cover, what="cover image", location=location)
-        if not cover.is_file():
-            raise ConfigError(
-                f"book.cover: no file '{meta.cover}'",
-                location,
-                "give the cover image's path relative to the project folder",
-            )
-        try:
-            check_image(cover)
-        except ImageProblem as problem:
-            raise ConfigError(f"book.cover '{meta.cover}': {problem.message}", location,
-                              problem.hint) from None
+    cover = cover_path(project)  # checked as the project loaded; this finds the same file
     book = Book(
         meta=meta,
         print=config.print,
@@ -298,7 +282,7 @@ def _is_draft(path: Path) -> bool:
 
 
 def _listed(project: Project, name: str, key: str, listed: set[Path]) -> Path:
-    location = Location(project.config_path, _line_of(project.config_path, name), key)
+    location = Location(project.config_path, _line_of(project.config_text, name), key)
     path = project.resolve(name, base=project.manuscripts_dir, what="manuscript", location=location)
     if not path.is_relative_to(project.manuscripts_dir.resolve()):
         raise ConfigError(
@@ -319,8 +303,9 @@ def _listed(project: Project, name: str, key: str, listed: set[Path]) -> Path:
     return path
 
 
-def _line_of(path: Path, needle: str) -> int | None:
-    for number, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), start=1):
+def _line_of(text: str, needle: str) -> int | None:
+    """The line of bookify.toml's `text` where the path `needle` is written."""
+    for number, line in enumerate(text.splitlines(), start=1):
         if f'"{needle}"' in line or f"'{needle}'" in line:
             return number
     return None

@@ -20,7 +20,7 @@ from .anatomy import book_divisions
 from .assemble import assemble_book
 from .cache import LayoutCache
 from .diagnostics import Diagnostics
-from .errors import BookifyError, ConfigError, Location, RenderError
+from .errors import BookifyError, ConfigError, RenderError
 from .formats import FORMATS, Format  # noqa: F401 (FORMATS is re-exported)
 from .fsutil import OutputFolderError, OutputSet, prepare_output_folder
 from .markdown import render_book
@@ -31,7 +31,7 @@ from .outputs.epub import write_epub
 from .outputs.html import write_html
 from .outputs.layouts import LayoutRunner, default_jobs
 from .outputs.pdf import PrintLayout, check_font_coverage, write_excerpt, write_pdf
-from .project import Project, key_line
+from .project import Project
 from .themes import Theme, load_theme
 
 
@@ -199,8 +199,7 @@ def build(
 def _no_editions(project: Project, formats: list[Format], diagnostics: Diagnostics) -> None:
     """`--format pdf` with `[print] editions = []`: nothing to write is an error when the PDF is
     all that was asked for, else a warning (the other formats are built)."""
-    location = Location(project.config_path, key_line(project.root, ("print", "editions")),
-                        "print.editions")
+    location = project.config_location(("print", "editions"))
     if formats == ["pdf"]:
         raise ConfigError(
             "[print] editions is empty, so there is no PDF to build", location,

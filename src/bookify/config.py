@@ -8,10 +8,12 @@ Nothing else in bookify reads `bookify.toml`.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 import tomllib
 import uuid
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -30,13 +32,22 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from .errors import ConfigError, Location
 from .formats import Format
-from .printers import PRINTERS, PrinterName
+from .printers import MAX_SPINE_IN, PRINTERS, PrinterName
 from .validation import Wording, dotted, located_errors
 
 CONFIG_FILE = "bookify.toml"
+#: The folder of the themes bookify ships, one folder each (see `themes.py`).
+BUILTIN_THEMES = Path(str(resources.files("bookify") / "themes"))
+
+
+def available_themes() -> list[str]:
+    """The names of the built-in themes, which `[theme] name` may choose from."""
+    return sorted(p.name for p in BUILTIN_THEMES.iterdir() if (p / "templates").is_dir())
+
 
 _POINTS_PER = {"in": 72.0, "mm": 72.0 / 25.4, "cm": 72.0 / 2.54, "pt": 1.0}
 
@@ -297,7 +308,7 @@ class PrintSection(_Section):
     (`endnotes`), or gathered before the back matter (`book-endnotes`)."""
     paper: Literal["white", "cream", "colour", "premium-colour"] = "cream"
     """The paper the book is printed on; it decides the spine width of the cover wrap."""
-    spine_width: Annotated[Length, _within("0pt", "4in", "spine width")] | None = None
+    spine_width: Length | None = None
     """The spine width from your printer's cover template, instead of the computed one."""
     cover_wrap: StrictBool = True
     """Build the print cover (back, spine and front as one PDF) with the print edition."""
@@ -313,6 +324,33 @@ class PrintSection(_Section):
                 f"{rules.name} does not accept crop marks in an interior file (no crop, trim "
                 f"or printer's marks); remove crop_marks, or set printer = \"offset\" for a "
                 f"printer that trims with marks")
+        return value
+
+    @field_validator("spine_width")
+    @classmethod
+    def _spine_possible(cls, value: str | None, info: ValidationInfo) -> str | None:
+        """A spine is wider than nothing and no wider than the thickest book the printer binds
+        on the paper chosen (one beyond `MAX_SPINE_IN` is no paperback at all)."""
+        if value is None:
+            return None
+        rules = PRINTERS.get(info.data.get("printer", ""))
+        widest = rules.thickest_spine_in(info.data.get("paper", "cream")) if rules else MAX_SPINE_IN
+        if length_pt(value) <= 0:
+            raise PydanticCustomError(
+                "spine_width", "'{value}' is no spine: a book's spine has a width",
+                {"value": value, "hint": "take the spine width from the printer's cover "
+                 "calculator or template, or delete the line to have it computed"})
+        if length_pt(value) > widest * 72 + 0.01:
+            thickest = (f"any spine {rules.name} binds: its thickest paperback ({rules.max_pages} "
+                        f"pages on {info.data.get('paper', 'cream')} paper) has a "
+                        f"{widest:.3g} in spine"
+                        if rules and rules.max_pages else
+                        f"any paperback's spine ({MAX_SPINE_IN:g} in at most)")
+            raise PydanticCustomError(
+                "spine_width", "'{value}' is wider than {thickest}",
+                {"value": value, "thickest": thickest,
+                 "hint": "take the spine width from the printer's cover calculator or "
+                 "template, or delete the line to have it computed"})
         return value
 
     @field_validator("gutter")
@@ -428,6 +466,13 @@ class ThemeSection(_Section):
     def _plain_name(cls, value: str) -> str:
         if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]*", value):
             raise ValueError(f"'{value}' is not a theme name; name a built-in theme such as 'classic'")
+        themes = available_themes()
+        if value not in themes:
+            close = difflib.get_close_matches(value, themes, n=1)
+            raise PydanticCustomError(
+                "unknown_theme", "unknown theme '{name}'",
+                {"name": value, "hint": (f"did you mean '{close[0]}'? " if close else "")
+                 + "built-in themes: " + ", ".join(themes)})
         return value
 
 
@@ -475,8 +520,13 @@ _WORDING = Wording(
 
 def load_config(path: Path) -> ProjectConfig:
     """Read and validate `bookify.toml`, or raise a `ConfigError` naming every problem."""
+    return parse_config(read_config_text(path), path)
+
+
+def read_config_text(path: Path) -> str:
+    """The text of `bookify.toml`, read once: the project keeps it to find keys' lines."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        return path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise ConfigError(
             f"no {CONFIG_FILE} in {path.parent}",
@@ -489,6 +539,12 @@ def load_config(path: Path) -> ProjectConfig:
             Location(path),
             "save the file as UTF-8",
         ) from None
+
+
+def parse_config(text: str, path: Path) -> ProjectConfig:
+    """Validate the text of `bookify.toml` (read from `path`): its syntax, every key against
+    the schema, then what one key asks of another (the trim of the printer, the cover wrap's
+    of the trim). Every problem is a `ConfigError` at its line."""
     try:
         data = tomllib.loads(text)
     except RecursionError:
@@ -501,10 +557,35 @@ def load_config(path: Path) -> ProjectConfig:
                          "(strings need double quotes)") from None
     refuse_control_characters(data, path, text)
     try:
-        return ProjectConfig.model_validate(data)
+        config = ProjectConfig.model_validate(data)
     except ValidationError as exc:
         raise located_errors(exc, data, ProjectConfig, _WORDING, path,
                              lambda loc: find_key_line(text, loc), ConfigError) from None
+    problems = print_problems(config.print)
+    if problems:
+        errors = [ConfigError(f"print.{key}: {message}",
+                              Location(path, find_key_line(text, ("print", key)), f"print.{key}"),
+                              hint) for key, message, hint in problems]
+        first, *rest = errors
+        first.also = tuple(rest)
+        raise first
+    return config
+
+
+def print_problems(settings: PrintSection) -> list[tuple[str, str, str]]:
+    """What `[print]` asks that its printer cannot do, as (key, problem, fix): a trim the
+    printer does not print, or (with a cover wrap) one whose back cover cannot hold the
+    barcode area. Known from the settings alone, so found before anything is laid out."""
+    rules = PRINTERS[settings.printer]
+    width, height = settings.trim.width_pt / 72, settings.trim.height_pt / 72
+    problems = []
+    if (problem := rules.trim_problem(width, height)) is not None:
+        problems.append(("trim", problem, "choose a trim in that range (such as 5.5x8.5 or "
+                         "6x9), or set printer = \"generic\" for a printer not named here"))
+    elif settings.cover_wrap and (problem := rules.cover_problem(width, height)) is not None:
+        problems.append(("trim", problem, "choose a larger trim, or set cover_wrap = false and "
+                         "have the cover made another way"))
+    return problems
 
 
 def refuse_control_characters(data: Any, path: Path, text: str,

@@ -16,10 +16,10 @@ from . import __version__
 from .cache import LayoutCache, fingerprint
 from .compose import template_context
 from .diagnostics import Diagnostics
-from .errors import ConfigError, Location
+from .errors import ConfigError
 from .model import RenderedBook
 from .outputs.pdf import render_html
-from .project import Project, key_line
+from .project import Project
 from .themes import Theme
 
 #: Stores ask for about 1600 × 2560 px (1 : 1.6); the typographic cover is made at this size.
@@ -50,7 +50,7 @@ def cover_image(
 
 
 def _supplied(path: Path, project: Project, diagnostics: Diagnostics) -> CoverImage:
-    location = Location(project.config_path, key_line(project.root, ("book", "cover")), "book.cover")
+    location = project.config_location(("book", "cover"))
     data = path.read_bytes()
     try:
         image = Image.open(io.BytesIO(data))

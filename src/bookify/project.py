@@ -11,8 +11,10 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import CONFIG_FILE, ProjectConfig, find_key_line, load_config
+from .config import CONFIG_FILE, ProjectConfig, find_key_line, parse_config, read_config_text
 from .errors import BookifyError, ConfigError, Location
+from .imagecheck import ImageProblem, check_image
+from .validation import dotted
 
 MANUSCRIPTS_DIR = "manuscripts"
 STYLES_DIR = "styles"
@@ -27,6 +29,16 @@ class Project:
     #: The moment the build claims to be from (PDF dates, EPUB `dcterms:modified`): the
     #: `SOURCE_DATE_EPOCH` environment variable, else the newest source file's mtime.
     source_date: dt.datetime
+    #: The text of `bookify.toml` as it was read and validated, for the lines of its keys.
+    config_text: str = ""
+
+    def key_line(self, loc: tuple[str | int, ...]) -> int | None:
+        """The line of a key (`("book", "cover")`) in bookify.toml, for messages about it."""
+        return find_key_line(self.config_text, loc)
+
+    def config_location(self, loc: tuple[str | int, ...]) -> Location:
+        """Where a key of bookify.toml is: the file, the key's line and its dotted name."""
+        return Location(self.config_path, self.key_line(loc), dotted(loc))
 
     @property
     def config_path(self) -> Path:
@@ -76,24 +88,47 @@ class Project:
 
 
 def load_project(root: Path) -> Project:
-    """Load the project in `root` (the folder holding `bookify.toml`)."""
+    """Load the project in `root` (the folder holding `bookify.toml`): its config validated,
+    and every setting that names something on disk checked against it, so a mistake in
+    bookify.toml stops a build before anything is read or laid out."""
     root = root.resolve()
     if not root.is_dir():
         raise ConfigError(f"{root} is not a folder", hint="pass the book project's folder to --project")
-    config = load_config(root / CONFIG_FILE)
-    output = (root / config.build.output_dir).resolve()
+    path = root / CONFIG_FILE
+    text = read_config_text(path)
+    config = parse_config(text, path)
+    project = Project(root=root, config=config, source_date=_source_date(root), config_text=text)
+    output = project.output_dir.resolve()
     if not output.is_relative_to(root) or output == root:
         raise ConfigError(
             f"build.output_dir '{config.build.output_dir}' must be a folder inside the project",
-            Location(root / CONFIG_FILE, key_line(root, ("build", "output_dir")), "build.output_dir"),
+            project.config_location(("build", "output_dir")),
             'use a relative folder name such as "build"',
         )
-    return Project(root=root, config=config, source_date=_source_date(root))
+    cover_path(project)
+    return project
 
 
-def key_line(root: Path, loc: tuple[str, ...]) -> int | None:
-    """The line of a key in the project's bookify.toml, for messages about its value."""
-    return find_key_line((root / CONFIG_FILE).read_text(encoding="utf-8-sig"), loc)
+def cover_path(project: Project) -> Path | None:
+    """The cover image `[book] cover` names, checked: inside the project, a file, and a raster
+    image that reads whole (the EPUB embeds it, the cover wrap prints it); None without one."""
+    name = project.config.book.cover
+    if not name:
+        return None
+    location = project.config_location(("book", "cover"))
+    cover = project.resolve(name, what="cover image", location=location)
+    if not cover.is_file():
+        raise ConfigError(f"book.cover: no file '{name}'", location,
+                          "give the cover image's path relative to the project folder")
+    if cover.suffix.lower() == ".svg":
+        raise ConfigError(f"book.cover '{name}': a cover must be a picture in pixels, not SVG",
+                          location, "export the cover as JPEG or PNG (1600 × 2560 px or larger)")
+    try:
+        check_image(cover)
+    except ImageProblem as problem:
+        raise ConfigError(f"book.cover '{name}': {problem.message}", location,
+                          problem.hint) from None
+    return cover
 
 
 def _source_date(root: Path) -> dt.datetime:

@@ -3,7 +3,8 @@
 `bookify.toml`, an essay's front matter and the contributors file are each validated by a
 pydantic model; this module turns the model's errors into `BookifyError`s naming the file, the
 line, the key and the fix, written once for all three. Each source says how it names its keys
-(`Wording`) and how to find a key's line; the rest (which errors to report and in what order,
+(`Wording`) and how to find a key's line; a validator may give its own hint as the `hint` of a
+`PydanticCustomError`'s context. The rest (which errors to report and in what order,
 which key a misspelt one meant, the hints) is shared.
 
 Union branches: pydantic adds the name of the branch it tried to an error's location (`'str'`,
@@ -155,7 +156,8 @@ def _describe(item: Mapping[str, Any], loc: Loc, model: type[BaseModel], wording
                      f"add {written}")
     message = str(item["msg"]).removeprefix("Value error, ")
     own = wording.hints or {}
-    fix = own.get(kind) or _SYNTAX_HINTS[wording.syntax].get(kind) or _HINTS.get(kind)
+    fix = ((item.get("ctx") or {}).get("hint") or own.get(kind)
+           or _SYNTAX_HINTS[wording.syntax].get(kind) or _HINTS.get(kind))
     return error(f"{wording.key(key)}: {message}", Location(path, line_of(loc), key), fix)
 
 
