@@ -23,7 +23,7 @@ from .manuscript import (
     split_front_matter,
 )
 from .model import BackMatter, Book, Essay, Part
-from .project import Project, cover_path
+from .project import Project, cover_path, manuscript_path
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 #: Reviewers' comments `bookify import` keeps beside an essay: never part of the book.
@@ -282,33 +282,11 @@ def _is_draft(path: Path) -> bool:
 
 
 def _listed(project: Project, name: str, key: str, listed: set[Path]) -> Path:
-    location = Location(project.config_path, _line_of(project.config_text, name), key)
-    path = project.resolve(name, base=project.manuscripts_dir, what="manuscript", location=location)
-    if not path.is_relative_to(project.manuscripts_dir.resolve()):
-        raise ConfigError(
-            f"contents lists '{name}', which is not in manuscripts/",
-            location,
-            "keep every essay in manuscripts/ and list it relative to that folder",
-        )
-    if not path.is_file():
-        raise ConfigError(
-            f"contents lists '{name}', but there is no such file in manuscripts/",
-            location,
-            "check the spelling, or remove the entry from contents (or delete 'contents' to "
-            "use every file in manuscripts/ in file-name order)",
-        )
-    if path in listed:
-        raise ConfigError(f"contents lists '{name}' twice", location, "remove one of the entries")
+    """The file of a manuscript bookify.toml names (checked as the project loaded), noted as
+    listed."""
+    path = manuscript_path(project, name, key)
     listed.add(path)
     return path
-
-
-def _line_of(text: str, needle: str) -> int | None:
-    """The line of bookify.toml's `text` where the path `needle` is written."""
-    for number, line in enumerate(text.splitlines(), start=1):
-        if f'"{needle}"' in line or f"'{needle}'" in line:
-            return number
-    return None
 
 
 def _person_name(roster: Roster, reference: str) -> str:

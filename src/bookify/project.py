@@ -8,10 +8,19 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import CONFIG_FILE, ProjectConfig, find_key_line, parse_config, read_config_text
+from .config import (
+    CONFIG_FILE,
+    PartEntry,
+    ProjectConfig,
+    find_key_line,
+    parse_config,
+    read_config_text,
+)
 from .errors import BookifyError, ConfigError, Location
 from .imagecheck import ImageProblem, check_image
 from .validation import dotted
@@ -106,7 +115,68 @@ def load_project(root: Path) -> Project:
             'use a relative folder name such as "build"',
         )
     cover_path(project)
+    check_listed_manuscripts(project)
     return project
+
+
+def listed_entries(config: ProjectConfig) -> Iterator[tuple[str, str]]:
+    """Every manuscript bookify.toml names, as (key, path as written), in the order a book is
+    assembled: front matter, back matter, then `contents` (a part's essays, then its intro)."""
+    for side, names in (("front_matter", config.front_matter.files),
+                        ("back_matter", config.back_matter.files)):
+        for number, name in enumerate(names):
+            yield f"{side}.files[{number}]", name
+    for index, entry in enumerate(config.contents or ()):
+        if isinstance(entry, PartEntry):
+            for number, name in enumerate(entry.essays):
+                yield f"contents[{index}].essays[{number}]", name
+            if entry.intro:
+                yield f"contents[{index}].intro", entry.intro
+        else:
+            yield f"contents[{index}]", entry
+
+
+def check_listed_manuscripts(project: Project) -> None:
+    """Refuse a manuscript bookify.toml names that is not a file in `manuscripts/`, or that is
+    named twice: found from the folder alone, before any is read."""
+    seen: set[Path] = set()
+    for key, name in listed_entries(project.config):
+        path = manuscript_path(project, name, key)
+        if path in seen:
+            raise ConfigError(f"contents lists '{name}' twice", _listed_location(project, name, key),
+                              "remove one of the entries")
+        seen.add(path)
+
+
+def manuscript_path(project: Project, name: str, key: str) -> Path:
+    """The file of a manuscript bookify.toml names at `key`, which must be in `manuscripts/`."""
+    location = _listed_location(project, name, key)
+    path = project.resolve(name, base=project.manuscripts_dir, what="manuscript", location=location)
+    if not path.is_relative_to(project.manuscripts_dir.resolve()):
+        raise ConfigError(
+            f"contents lists '{name}', which is not in manuscripts/",
+            location,
+            "keep every essay in manuscripts/ and list it relative to that folder",
+        )
+    if not path.is_file():
+        raise ConfigError(
+            f"contents lists '{name}', but there is no such file in manuscripts/",
+            location,
+            "check the spelling, or remove the entry from contents (or delete 'contents' to "
+            "use every file in manuscripts/ in file-name order)",
+        )
+    return path
+
+
+def _listed_location(project: Project, name: str, key: str) -> Location:
+    """Where bookify.toml names the manuscript `name` at `key`: the first line from the key's
+    own that holds it in quotes."""
+    tables = tuple(part for part in re.split(r"[.\[\]]", key) if part and not part.isdigit())
+    start = project.key_line(tables) or 1
+    lines = project.config_text.splitlines()
+    line = next((number for number in range(start, len(lines) + 1)
+                 if f'"{name}"' in lines[number - 1] or f"'{name}'" in lines[number - 1]), start)
+    return Location(project.config_path, line, key)
 
 
 def cover_path(project: Project) -> Path | None:

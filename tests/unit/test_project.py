@@ -253,3 +253,24 @@ def test_build_stops_at_the_setting_before_reading_or_laying_out(tmp_path, monke
     assert message in result.stderr
     cache = root / "build" / ".cache"
     assert not cache.exists() or not any(p.is_file() for p in cache.rglob("*"))
+
+
+@pytest.mark.parametrize("toml, message, key", [
+    ('contents = ["nope.md"]\n', "contents lists 'nope.md', but there is no such file in "
+     "manuscripts/", "contents[0]"),
+    ('contents = ["01-a.md", "01-a.md"]\n', "contents lists '01-a.md' twice", "contents[1]"),
+    ('contents = [{ part = "P", essays = ["01-a.md"], intro = "../x.md" }]\n',
+     "contents lists '../x.md', which is not in manuscripts/", "contents[0].intro"),
+    ('[front_matter]\nfiles = ["01-a.md"]\n[back_matter]\nfiles = ["01-a.md"]\n',
+     "contents lists '01-a.md' twice", "back_matter.files[0]"),
+])
+def test_a_listed_manuscript_that_is_not_there_is_refused_by_load_project(tmp_path, toml,
+                                                                           message, key):
+    root = write_project(tmp_path / "book", toml + MINIMAL_TOML,
+                         {"manuscripts/01-a.md": essay("A"), "x.md": essay("X")})
+    with pytest.raises(ConfigError) as caught:
+        load_project(root)
+    assert caught.value.message == message
+    assert caught.value.location.key == key
+    written = (root / "bookify.toml").read_text(encoding="utf-8").splitlines()
+    assert written[caught.value.location.line - 1] == toml.splitlines()[-1]  # the entry's line

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from bookify.config import load_config
 from bookify.errors import ConfigError
 from bookify.markdown import render_book
 from bookify.project import load_project
@@ -152,7 +153,9 @@ def test_every_key_the_scaffold_shows_is_valid_when_uncommented(tmp_path):
             line = line.removeprefix("# ")  # a commented table or key, not a comment
         lines.append(line)
     toml.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    config = load_project(folder).config
+    # The values validate; the files they name (a cover, a foreword) are the author's to add,
+    # which load_project would ask for.
+    config = load_config(toml)
     for table, key in SHOWN_KEYS:
         assert key in getattr(config, table).model_fields_set, (table, key)
     assert "contributors.toml" in "\n".join(lines)
