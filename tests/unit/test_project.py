@@ -235,7 +235,9 @@ def test_settings_a_printer_takes_load(tmp_path):
     assert load_project(root).config.print.spine_width == "2.07in"
 
 
-@pytest.mark.parametrize("toml, files, message, key", LOAD_TIME_CHECKS[::3])
+@pytest.mark.parametrize("toml, files, message, key", [*LOAD_TIME_CHECKS, (
+    'cover = "cover.svg"\n', {"cover.svg": "<svg/>"},
+    "book.cover 'cover.svg': a cover must be a picture in pixels, not SVG", "book.cover")])
 def test_build_stops_at_the_setting_before_reading_or_laying_out(tmp_path, monkeypatch, toml,
                                                                   files, message, key):
     from bookify import build as build_module
