@@ -52,6 +52,7 @@ def cover_image(
 def _supplied(path: Path, project: Project, diagnostics: Diagnostics) -> CoverImage:
     location = project.config_location(("book", "cover"))
     data = path.read_bytes()
+    # load_project checked the file; this refuses one replaced while the book was built.
     try:
         image = Image.open(io.BytesIO(data))
         image.load()
