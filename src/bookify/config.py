@@ -1,8 +1,14 @@
 """The `bookify.toml` schema: every key declared once, with its type, default and meaning.
 
-`load_config` reads the file and validates it in one go; every problem becomes a `ConfigError`
-that names the key, the line it is on, and the fix (with a did-you-mean for misspelt keys).
-Nothing else in bookify reads `bookify.toml`.
+`load_config` reads the file and validates it in one go: its TOML, every key against the schema
+(pydantic's errors translated by `validation.py`), then what one key asks of another that needs
+no layout to judge (the trim against the printer and the barcode area, the spine width against
+the printer's thickest book). Every problem becomes a `ConfigError` that names the key, the line
+it is on, and the fix. `project.load_project` keeps the text it read and adds the checks that
+look at the disk (the cover image, the manuscripts listed); nothing else reads `bookify.toml`.
+
+(Longer than most modules because the schema is the keys' documentation: each key carries a
+docstring saying what it does and what it accepts.)
 """
 
 from __future__ import annotations
