@@ -46,3 +46,24 @@ def test_the_same_sources_in_another_folder_give_the_same_bytes(features_book: B
     """Where the project is checked out is not part of the book."""
     first, second = features_book.artifact(fmt, edition), features_elsewhere.artifact(fmt, edition)
     assert digest(first) == digest(second), f"{first} and {second} differ"
+
+
+def test_without_source_date_epoch_two_builds_still_agree(tmp_path) -> None:
+    """The build's date then comes from the sources (their newest file): nothing may take the
+    clock's time instead — a font merged from two stretches once carried it in its head table."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    root = copy_project("minimal", tmp_path / "minimal")
+    environment = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+    digests = []
+    for run in range(2):
+        if run:
+            time.sleep(1.1)  # a font's head table dates to the second
+        subprocess.run([sys.executable, "-m", "bookify", "build", "--format", "pdf", "--no-cache",
+                        "-q", "--output", str(tmp_path / f"out{run}")], cwd=root, env=environment,
+                       check=True, capture_output=True, timeout=300)
+        digests.append({p.name: digest(p) for p in (tmp_path / f"out{run}").glob("*.pdf")})
+    assert len(digests[0]) == 3 and digests[0] == digests[1]

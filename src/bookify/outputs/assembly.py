@@ -135,7 +135,7 @@ def _merge_font_subsets(book: pikepdf.Pdf, cache: LayoutCache | None) -> None:
             continue
         parts = [(descriptor.FontFile2.read_bytes(), used)
                  for descriptor, used in subsets.values()]
-        key = fingerprint("bookify merged font", __version__, fontTools.version,
+        key = fingerprint("bookify merged font 2", __version__, fontTools.version,
                           [(hashlib.sha256(data).digest(), " ".join(map(str, sorted(used))))
                            for data, used in parts])
         merged = cache.get(key) if cache is not None else None
@@ -174,7 +174,9 @@ def _merged_truetype(subsets: list[tuple[bytes, set[int]]]) -> bytes | None:
     fonts = []
     for data, used in subsets:
         # Glyphs are copied as they are, bounding boxes included (the metrics go with them).
-        font = TTFont(io.BytesIO(data), recalcBBoxes=False)
+        # The head table keeps its date: saving would stamp the time of the build (fontTools
+        # uses SOURCE_DATE_EPOCH only when it is set), and the same book must give the same bytes.
+        font = TTFont(io.BytesIO(data), recalcBBoxes=False, recalcTimestamp=False)
         if "glyf" not in font or "hmtx" not in font:
             return None
         fonts.append((font, used))
