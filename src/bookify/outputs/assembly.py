@@ -27,6 +27,7 @@ from weasyprint.matrix import Matrix
 from .. import __version__
 from ..cache import LayoutCache, fingerprint
 from .pdf import COVER_LABEL, PT_PER_PX
+from .pdfx import save_options
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,8 +89,7 @@ def assemble_pdf(
     if finish is not None:
         finish(book)
     output = io.BytesIO()
-    book.save(output, deterministic_id=True, min_version=first.pdf_version,
-              object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    book.save(output, **save_options(book, first.pdf_version))
     return output.getvalue()
 
 

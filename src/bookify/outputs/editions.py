@@ -444,7 +444,7 @@ def lay_out_editions(runner: LayoutRunner, editions: Mapping[str, EditionLayout]
 def _print_finish(page: EditionPage, geometry: PageGeometry) -> Callable[[pikepdf.Pdf], None]:
     """How the assembled print edition is made the file its printer takes."""
     rules = printer_rules(page.printer)
-    return lambda pdf: finish_print_pdf(pdf, geometry, rules, page.crop_marks)
+    return lambda pdf: finish_print_pdf(pdf, geometry, rules, page.crop_marks, page.paper)
 
 
 def _whole(rendered: RenderedBook, theme: Theme, project: Project, edition: Edition,

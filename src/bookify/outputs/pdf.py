@@ -167,12 +167,16 @@ class EditionPage:
     bleed: bool
     crop_marks: bool
     gutter: str
+    #: The paper of the print edition (a PDF/X interior is printed in black ink alone on
+    #: the black-and-white papers).
+    paper: str = "cream"
 
     @classmethod
     def of(cls, theme: Theme, project: Project, edition: Edition) -> EditionPage:
         settings = project.config.print
         return cls(edition, settings.trim, tuple(sorted(theme.variables.items())),
-                   settings.printer, settings.bleed, settings.crop_marks, settings.gutter)
+                   settings.printer, settings.bleed, settings.crop_marks, settings.gutter,
+                   settings.paper)
 
     def geometry(self, pages: int) -> PageGeometry:
         variables = dict(self.variables)
@@ -318,7 +322,7 @@ def lay_out(
     if request.edition == "print" and not request.proof:
         # What the printer takes (no bookmarks for KDP, crop marks…), as the assembled book is.
         data = finish_print_file(data, geometry, printer_rules(request.page.printer),
-                                 request.page.crop_marks)
+                                 request.page.crop_marks, request.page.paper)
     elif request.edition == "digital":
         data = finish_digital_file(data)
     return dataclasses.replace(layout, pdf=data, document=document if keep_document else None)
