@@ -361,7 +361,7 @@ def _as_pdfx(document: Document, project: Project) -> bytes:
             if "/TrimBox" not in page.obj:
                 page.obj.TrimBox = page.obj.MediaBox
         make_pdfx(pdf, ColourPlan(black_only=False), title="Cover",
-                  date=project.source_date.strftime("D:%Y%m%d%H%M%SZ"))
+                  date=project.source_date.strftime("D:%Y%m%d%H%M%SZ"), what="the cover wrap")
         output = io.BytesIO()
         pdf.save(output, **save_options(pdf))
     return output.getvalue()

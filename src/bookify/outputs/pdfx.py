@@ -331,10 +331,12 @@ def _resource_items(resources: Dictionary | None, group: str) -> Iterator[object
     yield from (resources.get(group) or Dictionary()).values()
 
 
-def make_pdfx(pdf: pikepdf.Pdf, plan: ColourPlan, *, title: str, date: str | None) -> None:
+def make_pdfx(pdf: pikepdf.Pdf, plan: ColourPlan, *, title: str, date: str | None,
+              what: str = "the print interior") -> None:
     """Convert `pdf` (finished for its printer, its trim boxes set) to PDF/X-1a:2003: its
     colours and images as `plan` says, the output intent, the identification. Raises a
-    `RenderError` naming what stays in the way (transparency the file itself uses)."""
+    `RenderError` naming what stays in the way (transparency the file itself uses) in `what`
+    (the file, in words)."""
     seen_images: set[tuple[int, int]] = set()
     for owner, resources in _contents(pdf):
         data = _convert_stream(owner, resources, plan)
@@ -387,7 +389,7 @@ def make_pdfx(pdf: pikepdf.Pdf, plan: ColourPlan, *, title: str, date: str | Non
         page, message = problems[0]
         where = f"page {page}: " if page else ""
         raise RenderError(
-            f"the print file cannot be written as {PDFX_VERSION}, which the printer asks for: "
+            f"{what} cannot be written as {PDFX_VERSION}, which the printer asks for: "
             f"{where}{message}" + (f" (and {len(problems) - 1} more)" if len(problems) > 1
                                    else ""),
             hint=_fix(message))
