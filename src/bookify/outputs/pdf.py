@@ -203,7 +203,9 @@ class PrintStyles:
 
     @classmethod
     def of(cls, theme: Theme, project: Project) -> PrintStyles:
-        return cls(f":root {{ {theme.css_variables()} }}", project.root,
+        grey = grey_of(theme.variables.get("accent", ""))
+        extra = f" --accent-grey: {grey};" if grey else ""
+        return cls(f":root {{ {theme.css_variables()}{extra} }}", project.root,
                    tuple(theme.stylesheets("print")), (project.root, *theme.roots),
                    project.config.build.allow_network)
 
@@ -472,6 +474,22 @@ def _finish(layout: PrintLayout, pdf: pydyf.PDF) -> None:
             trim = layout.geometry.trim_box(recto=index % 2 == 0)
             page["TrimBox"] = pydyf.Array(trim)
             page["BleedBox"] = page["MediaBox"]
+
+
+def grey_of(colour: str) -> str | None:
+    """`#rrggbb` as the grey of its lightness (as the press prints it in black ink alone), for
+    a theme's `--accent-grey`; None for anything else."""
+    text = str(colour).strip().lstrip("#")
+    if len(text) == 3:
+        text = "".join(c * 2 for c in text)
+    try:
+        red, green, blue = (int(text[i:i + 2], 16) for i in (0, 2, 4))
+    except ValueError:
+        return None
+    if len(text) != 6:
+        return None
+    level = round(0.299 * red + 0.587 * green + 0.114 * blue)
+    return f"#{level:02x}{level:02x}{level:02x}"
 
 
 def render_html(
