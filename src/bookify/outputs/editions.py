@@ -107,7 +107,8 @@ def lay_out_edition(
         return StretchRequest(html=_prepared(stretch, folios, counter_styles, lead, following),
                               geometry=geometry,
                               rewritten=citing_sheets if stretch.cited else (),
-                              lead=lead, check=check, styles=styles)
+                              lead=lead, check=check, styles=styles,
+                              tagged=edition == "digital")
 
     layouts: dict[int, tuple[StretchRequest, StretchLayout]] = {}
     wanted = {number: request(number) for number in range(len(stretches))}

@@ -319,7 +319,8 @@ def lay_out(
     output = io.BytesIO()
     layout = PrintLayout(b"", tuple(_page_facts(page) for page in document.pages), front_start,
                          body_start, request.edition, geometry, tuple(scratch.items))
-    document.write_pdf(output, finisher=lambda _doc, pdf: _finish(layout, pdf))
+    document.write_pdf(output, finisher=lambda _doc, pdf: _finish(layout, pdf),
+                       pdf_tags=request.edition == "digital" and not request.proof)
     data = output.getvalue()
     if request.edition == "print" and not request.proof:
         # What the printer takes (no bookmarks for KDP, crop marks…), as the assembled book is.
