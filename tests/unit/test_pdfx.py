@@ -179,3 +179,19 @@ def test_the_shipped_profile_is_a_cmyk_output_profile_with_its_licence() -> None
     assert "ISO Coated v2 300%" in profile.profile_description
     licence = (files("bookify") / "colour" / "ISOcoated_v2_300_bas-LICENSE.txt").read_text()
     assert "zlib/libpng License" in licence and "basICColor GmbH" in licence
+
+
+def test_icc_based_cmyk_becomes_device_cmyk_with_the_same_values() -> None:
+    data = _rgb_book(b"/ICC4 cs 0.1 0.2 0.3 0.4 scn 0 0 5 5 re f\n")
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        profile = pdf.make_stream(profile_bytes(), N=4)
+        pdf.pages[0].Resources.ColorSpace.ICC4 = Array([Name.ICCBased, profile])
+        assert (1, "colour set in an ICC-based colour space (PDF/X-1a takes device CMYK "
+                "and grey only)") in pdfx_problems(pdf)
+        output = io.BytesIO()
+        pdf.save(output)
+    with pikepdf.open(io.BytesIO(_finished("premium-colour", data=output.getvalue()))) as pdf:
+        assert pdfx_problems(pdf) == []
+        named = [i for i in pikepdf.parse_content_stream(pdf.pages[0], "cs scn")]
+        assert str(named[-2].operands[0]) == "/DeviceCMYK"
+        assert [round(float(v), 3) for v in named[-1].operands] == [0.1, 0.2, 0.3, 0.4]

@@ -75,11 +75,10 @@ def _cmyk_profile() -> ImageCms.ImageCmsProfile:
 
 
 @functools.cache
-def _transform(source: str, mode: str, intent: int) -> ImageCms.ImageCmsTransform:
-    """sRGB (or Lab) to the shipped profile's CMYK, with black point compensation."""
-    profile = ImageCms.createProfile("sRGB" if source == "RGB" else "LAB")
-    return ImageCms.buildTransform(profile, _cmyk_profile(), source, mode,
-                                   renderingIntent=intent,
+def _to_cmyk(intent: int) -> ImageCms.ImageCmsTransform:
+    """sRGB to the shipped profile's CMYK, with black point compensation."""
+    return ImageCms.buildTransform(ImageCms.createProfile("sRGB"), _cmyk_profile(), "RGB",
+                                   "CMYK", renderingIntent=intent,
                                    flags=ImageCms.Flags.BLACKPOINTCOMPENSATION)
 
 
@@ -112,7 +111,7 @@ def rgb_to_cmyk(red: float, green: float, blue: float, plan: ColourPlan
 def _profiled(red: int, green: int, blue: int) -> tuple[float, float, float, float]:
     pixel = Image.new("RGB", (1, 1), (red, green, blue))
     cmyk = ImageCms.applyTransform(
-        pixel, _transform("RGB", "CMYK", ImageCms.Intent.RELATIVE_COLORIMETRIC))
+        pixel, _to_cmyk(ImageCms.Intent.RELATIVE_COLORIMETRIC))
     return tuple(_round(v / 255) for v in cmyk.getpixel((0, 0)))  # type: ignore[return-value]
 
 
@@ -171,6 +170,16 @@ def _space_kind(space, resources: Dictionary | None) -> str:
     return "other"
 
 
+def _is_icc(space, resources: Dictionary | None) -> bool:
+    """Whether a colour space operand is (or names) an ICC-based space."""
+    if isinstance(space, Name):
+        spaces = resources.get("/ColorSpace") if resources is not None else None
+        if spaces is None or str(space) not in spaces:
+            return False
+        space = spaces[str(space)]
+    return isinstance(space, Array) and len(space) > 0 and str(space[0]) == "/ICCBased"
+
+
 def _convert_stream(stream_owner, resources: Dictionary | None, plan: ColourPlan) -> bytes:
     """The content stream of a page or form with its RGB and Lab colours set in CMYK."""
     instructions = pikepdf.parse_content_stream(stream_owner)
@@ -202,6 +211,16 @@ def _convert_stream(stream_owner, resources: Dictionary | None, plan: ColourPlan
             fill, stroke = (kind, stroke) if operator.islower() else (fill, kind)
         elif operator in _SET_SPACE and len(operands) == 1:
             kind = _space_kind(operands[0], resources)
+            if kind in ("cmyk", "gray") and _is_icc(operands[0], resources):
+                # PDF/X-1a takes device colour only: the same values, in the press's space
+                device = Name.DeviceCMYK if kind == "cmyk" else Name.DeviceGray
+                out.append(pikepdf.ContentStreamInstruction([device], Operator(operator)))
+                changed = True
+                if operator == "cs":
+                    fill = kind
+                else:
+                    stroke = kind
+                continue
             if kind in ("rgb", "lab"):
                 out.append(pikepdf.ContentStreamInstruction([Name.DeviceCMYK],
                                                            Operator(operator)))
@@ -266,6 +285,8 @@ def _convert_image(image: pikepdf.Stream, plan: ColourPlan) -> None:
     wanted = "gray" if plan.black_only else ("gray" if kind == "gray" else "cmyk")
     if soft_mask is None and (kind == wanted or (kind == "gray" and not plan.black_only)
                               or (kind == "cmyk" and not plan.black_only)):
+        if _is_icc(image.get("/ColorSpace"), None):  # the same samples, in device colour
+            image.ColorSpace = Name.DeviceCMYK if kind == "cmyk" else Name.DeviceGray
         return
     picture = pikepdf.PdfImage(image).as_pil_image()
     if soft_mask is not None:
@@ -290,7 +311,7 @@ def _convert_image(image: pikepdf.Stream, plan: ColourPlan) -> None:
         space = Name.DeviceGray
     else:
         picture = ImageCms.applyTransform(
-            picture.convert("RGB"), _transform("RGB", "CMYK", ImageCms.Intent.PERCEPTUAL))
+            picture.convert("RGB"), _to_cmyk(ImageCms.Intent.PERCEPTUAL))
         space = Name.DeviceCMYK
     image.write(zlib.compress(picture.tobytes(), 9), filter=Name.FlateDecode)
     for key in ("/SMask", "/Decode", "/DecodeParms", "/Mask", "/SMaskInData", "/Intent"):
@@ -477,6 +498,9 @@ def _drawn_problems(owner, resources: Dictionary | None, number: int,
             if kind in ("rgb", "lab", "indexed-rgb"):
                 problems.append((number, f"colour set in {kind.upper()} (a colour space "
                                  "PDF/X-1a refuses)"))
+            elif _is_icc(operands[0], resources):
+                problems.append((number, "colour set in an ICC-based colour space (PDF/X-1a "
+                                 "takes device CMYK and grey only)"))
         elif operator == "sh":
             shading = resource("/Shading", operands[0])
             if shading is not None and _space_kind(shading.get("/ColorSpace"), None) not in (
@@ -514,9 +538,12 @@ def _transparent(state: Dictionary) -> bool:
 def _image_problems(image: pikepdf.Stream, number: int,
                     problems: list[tuple[int | None, str]]) -> None:
     kind = _space_kind(image.get("/ColorSpace"), None)
+    if _is_icc(image.get("/ColorSpace"), None):
+        kind = "ICC-based " + kind
     if not image.get("/ImageMask", False) and kind not in ("gray", "cmyk", "indexed-gray",
                                                           "indexed-cmyk"):
-        problems.append((number, f"an image in {kind.upper()} "
+        label = kind if kind.startswith("ICC") else kind.upper()
+        problems.append((number, f"an image in {label} "
                          f"({int(image.get('/Width', 0))} × {int(image.get('/Height', 0))} px)"))
     if "/SMask" in image or int(image.get("/SMaskInData", 0)):
         problems.append((number, "an image with transparency (a soft mask)"))

@@ -145,7 +145,7 @@ def _pdfx_fix(problem: str, rules: Printer) -> tuple[str, str]:
                                 "#rrggbbaa) from the print CSS, then " + rebuild)
     if "image" in problem:
         return "colour-space", ("export the picture in CMYK or greyscale, or " + rebuild)
-    if "RGB" in problem or "LAB" in problem or "gradient" in problem:
+    if "RGB" in problem or "LAB" in problem or "ICC" in problem or "gradient" in problem:
         return "colour-space", rebuild
     if "trim" in problem:
         return "pdfx-boxes", rebuild
