@@ -97,7 +97,8 @@ PRINTERS: dict[str, Printer] = {
         spine_text_min_pages=79, prints_barcode=True, min_type_pt=7.0,
         annotations=False),
     # IngramSpark: from 18 pages; 0.5 in on every side; bleed on three edges; no marks; the
-    # last page blank; PDF/X-1a in CMYK (or grey). Its cover template generator is the authority for the spine.
+    # last page blank; PDF/X-1a in CMYK (or grey). Its cover template generator is the
+    # authority for the spine.
     "ingramspark": Printer(
         "IngramSpark", 18, None, gutter_by_pages=(), min_gutter_in=0.5, min_edge_in=0.5,
         min_edge_bleed_in=0.5, spine_bleed=False, marks=False, outline=True, metadata=True,

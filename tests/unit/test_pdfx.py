@@ -9,14 +9,20 @@ import zlib
 
 import pikepdf
 import pytest
-from PIL import Image
 from pikepdf import Array, Dictionary, Name
+from PIL import Image
 
 from bookify.config import TrimSize
 from bookify.errors import RenderError
 from bookify.geometry import page_geometry
-from bookify.outputs.pdfx import (OUTPUT_CONDITION, PDFX_VERSION, ColourPlan, pdfx_problems,
-                                  profile_bytes, rgb_to_cmyk)
+from bookify.outputs.pdfx import (
+    OUTPUT_CONDITION,
+    PDFX_VERSION,
+    ColourPlan,
+    pdfx_problems,
+    profile_bytes,
+    rgb_to_cmyk,
+)
 from bookify.outputs.print_file import finish_print_file
 from bookify.printers import PRINTERS
 

@@ -30,10 +30,11 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib.resources import files
+from typing import Any
 
 import pikepdf
-from PIL import Image, ImageCms
 from pikepdf import Array, Dictionary, Name, Operator
+from PIL import Image, ImageCms
 
 from ..errors import RenderError
 
@@ -75,7 +76,7 @@ def _cmyk_profile() -> ImageCms.ImageCmsProfile:
 
 
 @functools.cache
-def _to_cmyk(intent: int) -> ImageCms.ImageCmsTransform:
+def _to_cmyk(intent: ImageCms.Intent) -> ImageCms.ImageCmsTransform:
     """sRGB to the shipped profile's CMYK, with black point compensation."""
     return ImageCms.buildTransform(ImageCms.createProfile("sRGB"), _cmyk_profile(), "RGB",
                                    "CMYK", renderingIntent=intent,
@@ -110,15 +111,24 @@ def rgb_to_cmyk(red: float, green: float, blue: float, plan: ColourPlan
 @functools.cache
 def _profiled(red: int, green: int, blue: int) -> tuple[float, float, float, float]:
     pixel = Image.new("RGB", (1, 1), (red, green, blue))
-    cmyk = ImageCms.applyTransform(
-        pixel, _to_cmyk(ImageCms.Intent.RELATIVE_COLORIMETRIC))
-    return tuple(_round(v / 255) for v in cmyk.getpixel((0, 0)))  # type: ignore[return-value]
+    cyan, magenta, yellow, black = _pixel(ImageCms.applyTransform(
+        pixel, _to_cmyk(ImageCms.Intent.RELATIVE_COLORIMETRIC)))
+    return (_round(cyan / 255), _round(magenta / 255), _round(yellow / 255),
+            _round(black / 255))
+
+
+def _pixel(image: Image.Image | None) -> tuple[int, ...]:
+    """The first pixel of a converted one-pixel image, as a tuple of channels."""
+    assert image is not None  # applyTransform returns the image when not in place
+    value = image.getpixel((0, 0))
+    assert isinstance(value, tuple)
+    return value
 
 
 def _lab_to_cmyk(lightness: float, a: float, b: float, plan: ColourPlan
                  ) -> tuple[float, float, float, float]:
     pixel = Image.new("LAB", (1, 1), (round(lightness * 255 / 100), _signed(a), _signed(b)))
-    red, green, blue = ImageCms.applyTransform(pixel, _lab_to_rgb()).getpixel((0, 0))
+    red, green, blue = _pixel(ImageCms.applyTransform(pixel, _lab_to_rgb()))
     return rgb_to_cmyk(red / 255, green / 255, blue / 255, plan)
 
 
@@ -134,7 +144,7 @@ def _round(value: float) -> float:
 # ---------------------------------------------------------------------- colour spaces
 
 
-def _space_kind(space, resources: Dictionary | None) -> str:
+def _space_kind(space: Any, resources: Dictionary | None) -> str:
     """`rgb`, `lab`, `cmyk`, `gray`, `pattern`, or `other` for a colour space operand or
     object (a name is looked up in the resources' /ColorSpace)."""
     if isinstance(space, Name):
@@ -170,7 +180,7 @@ def _space_kind(space, resources: Dictionary | None) -> str:
     return "other"
 
 
-def _is_icc(space, resources: Dictionary | None) -> bool:
+def _is_icc(space: Any, resources: Dictionary | None) -> bool:
     """Whether a colour space operand is (or names) an ICC-based space."""
     if isinstance(space, Name):
         spaces = resources.get("/ColorSpace") if resources is not None else None
@@ -180,10 +190,11 @@ def _is_icc(space, resources: Dictionary | None) -> bool:
     return isinstance(space, Array) and len(space) > 0 and str(space[0]) == "/ICCBased"
 
 
-def _convert_stream(stream_owner, resources: Dictionary | None, plan: ColourPlan) -> bytes:
+def _convert_stream(stream_owner: pikepdf.Page | pikepdf.Stream, resources: Dictionary | None,
+                    plan: ColourPlan) -> bytes:
     """The content stream of a page or form with its RGB and Lab colours set in CMYK."""
     instructions = pikepdf.parse_content_stream(stream_owner)
-    out = []
+    out: list[pikepdf.ContentStreamInstruction | pikepdf.ContentStreamInlineImage] = []
     fill, stroke = "gray", "gray"
     stack: list[tuple[str, str]] = []
     changed = False
@@ -197,7 +208,8 @@ def _convert_stream(stream_owner, resources: Dictionary | None, plan: ColourPlan
         elif operator == "Q" and stack:
             fill, stroke = stack.pop()
         elif operator in _RGB_OPERATORS and len(operands) == 3:
-            cmyk = rgb_to_cmyk(*(float(v) for v in operands), plan)
+            red, green, blue = (float(v) for v in operands)
+            cmyk = rgb_to_cmyk(red, green, blue, plan)
             out.append(pikepdf.ContentStreamInstruction(
                 list(cmyk), Operator("k" if operator == "rg" else "K")))
             if operator == "rg":
@@ -235,9 +247,9 @@ def _convert_stream(stream_owner, resources: Dictionary | None, plan: ColourPlan
         elif operator in _SET_COLOUR:
             kind = fill if operator in ("sc", "scn") else stroke
             if kind.startswith("from-") and len(operands) == 3:
-                values = [float(v) for v in operands]
-                cmyk = (rgb_to_cmyk(*values, plan) if kind == "from-rgb"
-                        else _lab_to_cmyk(*values, plan))
+                first, second, third = (float(v) for v in operands)
+                cmyk = (rgb_to_cmyk(first, second, third, plan) if kind == "from-rgb"
+                        else _lab_to_cmyk(first, second, third, plan))
                 out.append(pikepdf.ContentStreamInstruction(list(cmyk), Operator(operator)))
                 changed = True
                 continue
@@ -245,7 +257,7 @@ def _convert_stream(stream_owner, resources: Dictionary | None, plan: ColourPlan
     return pikepdf.unparse_content_stream(out) if changed else b""
 
 
-def _convert_function(function, plan: ColourPlan) -> bool:
+def _convert_function(function: Any, plan: ColourPlan) -> bool:
     """An RGB shading function (exponential, or stitched from exponential ones) made CMYK in
     place; False when it is of a kind that cannot be converted so."""
     kind = int(function.get("/FunctionType", -1))
@@ -255,14 +267,14 @@ def _convert_function(function, plan: ColourPlan) -> bool:
             values = [float(v) for v in function.get(key, default)]
             if len(values) != 3:
                 return False
-            function[key] = Array(list(rgb_to_cmyk(*values, plan)))
+            function[key] = Array(list(rgb_to_cmyk(values[0], values[1], values[2], plan)))
         return True
     if kind == 3:
         return all(_convert_function(part, plan) for part in function.Functions)
     return False
 
 
-def _convert_shading(shading, plan: ColourPlan) -> None:
+def _convert_shading(shading: Any, plan: ColourPlan) -> None:
     if _space_kind(shading.get("/ColorSpace"), None) != "rgb" or "/Function" not in shading:
         return
     functions = shading.Function if isinstance(shading.Function, Array) else [shading.Function]
@@ -289,7 +301,7 @@ def _convert_image(image: pikepdf.Stream, plan: ColourPlan) -> None:
             image.ColorSpace = Name.DeviceCMYK if kind == "cmyk" else Name.DeviceGray
         return
     picture = pikepdf.PdfImage(image).as_pil_image()
-    if soft_mask is not None:
+    if isinstance(soft_mask, pikepdf.Stream):
         alpha = pikepdf.PdfImage(soft_mask).as_pil_image().convert("L")
         if alpha.size != picture.size:
             alpha = alpha.resize(picture.size)
@@ -300,9 +312,8 @@ def _convert_image(image: pikepdf.Stream, plan: ColourPlan) -> None:
         picture = Image.composite(base, paper, alpha)
     if wanted == "gray":
         if picture.mode == "CMYK":
-            picture = ImageCms.applyTransform(
-                picture, ImageCms.buildTransform(_cmyk_profile(), ImageCms.createProfile("sRGB"),
-                                                 "CMYK", "RGB"))
+            picture = _converted(picture, ImageCms.buildTransform(
+                _cmyk_profile(), ImageCms.createProfile("sRGB"), "CMYK", "RGB"))
         picture = picture.convert("L")
         space = Name.DeviceGray
     elif picture.mode == "CMYK":
@@ -310,8 +321,7 @@ def _convert_image(image: pikepdf.Stream, plan: ColourPlan) -> None:
     elif picture.mode == "L":
         space = Name.DeviceGray
     else:
-        picture = ImageCms.applyTransform(
-            picture.convert("RGB"), _to_cmyk(ImageCms.Intent.PERCEPTUAL))
+        picture = _converted(picture.convert("RGB"), _to_cmyk(ImageCms.Intent.PERCEPTUAL))
         space = Name.DeviceCMYK
     image.write(zlib.compress(picture.tobytes(), 9), filter=Name.FlateDecode)
     for key in ("/SMask", "/Decode", "/DecodeParms", "/Mask", "/SMaskInData", "/Intent"):
@@ -322,15 +332,24 @@ def _convert_image(image: pikepdf.Stream, plan: ColourPlan) -> None:
     image.Width, image.Height = picture.size
 
 
+def _converted(picture: Image.Image, transform: ImageCms.ImageCmsTransform) -> Image.Image:
+    converted = ImageCms.applyTransform(picture, transform)
+    assert converted is not None  # a new image, not converted in place
+    return converted
+
+
 # ---------------------------------------------------------------------- walking the file
 
 
-def _contents(pdf: pikepdf.Pdf) -> Iterator[tuple[object, Dictionary | None]]:
+Owner = pikepdf.Page | pikepdf.Stream
+
+
+def _contents(pdf: pikepdf.Pdf) -> Iterator[tuple[Owner, Any]]:
     """Every content stream of the file (pages, forms, tiling patterns), once, with its
     resources."""
     seen: set[tuple[int, int]] = set()
 
-    def walk(owner, resources):
+    def walk(owner: Owner, resources: Any) -> Iterator[tuple[Owner, Any]]:
         yield owner, resources
         if resources is None:
             return
@@ -346,7 +365,7 @@ def _contents(pdf: pikepdf.Pdf) -> Iterator[tuple[object, Dictionary | None]]:
         yield from walk(page, page.obj.get("/Resources"))
 
 
-def _resource_items(resources: Dictionary | None, group: str) -> Iterator[object]:
+def _resource_items(resources: Any, group: str) -> Iterator[Any]:
     if resources is None:
         return
     yield from (resources.get(group) or Dictionary()).values()
@@ -377,7 +396,7 @@ def make_pdfx(pdf: pikepdf.Pdf, plan: ColourPlan, *, title: str, date: str | Non
             if pattern.get("/PatternType") == 2:
                 _convert_shading(pattern.Shading, plan)
         if isinstance(owner, pikepdf.Stream) and "/Group" in owner:
-            _drop_unused_group(owner)
+            _drop_unused_group(owner.stream_dict)
     for page in pdf.pages:
         if "/Group" in page.obj:
             _drop_unused_group(page.obj)
@@ -407,8 +426,8 @@ def make_pdfx(pdf: pikepdf.Pdf, plan: ColourPlan, *, title: str, date: str | Non
         meta["pdfx:GTS_PDFXConformance"] = PDFX_VERSION
     problems = pdfx_problems(pdf)
     if problems:
-        page, message = problems[0]
-        where = f"page {page}: " if page else ""
+        number, message = problems[0]
+        where = f"page {number}: " if number else ""
         raise RenderError(
             f"{what} cannot be written as {PDFX_VERSION}, which the printer asks for: "
             f"{where}{message}" + (f" (and {len(problems) - 1} more)" if len(problems) > 1
@@ -432,7 +451,7 @@ def _fix(message: str) -> str:
     return "rebuild with bookify build; if it persists, report it with the book's CSS"
 
 
-def save_options(pdf: pikepdf.Pdf, min_version: str = "1.4") -> dict:
+def save_options(pdf: pikepdf.Pdf, min_version: str = "1.4") -> dict[str, Any]:
     """How to save `pdf`: a PDF/X-1a file as PDF 1.4 (no object streams, which 1.4 lacks);
     any other as it was."""
     if is_pdfx(pdf):
@@ -477,10 +496,10 @@ def pdfx_problems(pdf: pikepdf.Pdf) -> list[tuple[int | None, str]]:
     return list(dict.fromkeys(problems))
 
 
-def _drawn_problems(owner, resources: Dictionary | None, number: int,
-                    problems: list[tuple[int | None, str]], seen: set) -> None:
+def _drawn_problems(owner: Owner, resources: Any, number: int,
+                    problems: list[tuple[int | None, str]], seen: set[tuple[int, int]]) -> None:
     """What PDF/X-1a refuses in what one content stream draws (and the forms it draws)."""
-    def resource(group: str, name) -> object:
+    def resource(group: str, name: Any) -> Any:
         items = resources.get(group) if resources is not None else None
         return items.get(str(name)) if items is not None else None
 
@@ -529,7 +548,7 @@ def _drawn_problems(owner, resources: Dictionary | None, number: int,
             problems.append((number, "a gradient in RGB"))
 
 
-def _transparent(state: Dictionary) -> bool:
+def _transparent(state: Any) -> bool:
     return (float(state.get("/ca", 1)) < 1 or float(state.get("/CA", 1)) < 1
             or state.get("/SMask", Name("/None")) != Name("/None")
             or state.get("/BM", Name.Normal) not in (Name.Normal, Name.Compatible))
