@@ -14,6 +14,7 @@ from typing import Any
 from . import __version__
 from .anatomy import BACK_PAGES, Division, book_divisions
 from .model import RenderedBook
+from .printers import COLOUR_PAPERS
 from .project import Project
 from .themes import Theme, join_names
 
@@ -100,6 +101,10 @@ def compose_book_html(
     else:
         classes.append("page-openers")
     classes.append(f"notes-{settings.notes}")
+    if edition == "print":
+        # Printed in black ink alone, or in colour: a theme's accent follows the paper.
+        classes.append("interior-colour" if settings.paper in COLOUR_PAPERS
+                       else "interior-black")
     classes.append(f"opener-{variables.get('opener', 'plain')}")
     classes.append(f"opener-folio-{variables.get('opener_folio', 'drop')}")
     context["edition"] = edition

@@ -28,6 +28,10 @@ MAX_SPINE_IN = 4.0
 KDP_CALIPERS: dict[str, float] = {
     "white": 0.002252, "cream": 0.0025, "colour": 0.002252, "premium-colour": 0.002347}
 
+#: The papers (`[print] paper`) an interior is printed in colour on; on the others it is
+#: printed in black ink alone.
+COLOUR_PAPERS = frozenset({"colour", "premium-colour"})
+
 
 @dataclass(frozen=True, slots=True)
 class Printer:
@@ -69,6 +73,10 @@ class Printer:
     cover_safe_in: float = 0.25
     #: The printer prints the ISBN barcode itself in the area left clear on the back cover.
     prints_barcode: bool = False
+    #: The PDF standard the interior and cover must meet: None (a plain PDF, colour as laid
+    #: out) or "pdf/x-1a" (PDF/X-1a:2003: CMYK and grey only, no transparency, an output
+    #: intent; `outputs/pdfx.py`).
+    pdf_standard: str | None = None
 
     def minimum_gutter_in(self, pages: int) -> float:
         """The narrowest inside margin for a book of `pages` pages."""
@@ -123,11 +131,12 @@ PRINTERS: dict[str, Printer] = {
         spine_text_min_pages=79, prints_barcode=True, min_type_pt=7.0,
         annotations=False, trim_range_in=((4.0, 6.0), (8.5, 11.69))),
     # IngramSpark: from 18 pages; 0.5 in on every side; bleed on three edges; no marks; the
-    # last page blank. Its cover template generator is the authority for the spine.
+    # last page blank; PDF/X-1a in CMYK (or grey). Its cover template generator is the
+    # authority for the spine.
     "ingramspark": Printer(
         "IngramSpark", 18, None, gutter_by_pages=(), min_gutter_in=0.5, min_edge_in=0.5,
         min_edge_bleed_in=0.5, spine_bleed=False, marks=False, outline=True, metadata=True,
-        blank_last_page=True),
+        blank_last_page=True, pdf_standard="pdf/x-1a"),
     # Lulu: a 0.5 in safety margin on every side, bleed on all four edges, no marks.
     "lulu": Printer(
         "Lulu", 32, 800, gutter_by_pages=(), min_gutter_in=0.5, min_edge_in=0.5,

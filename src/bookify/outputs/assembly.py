@@ -27,6 +27,7 @@ from weasyprint.matrix import Matrix
 from .. import __version__
 from ..cache import LayoutCache, fingerprint
 from .pdf import COVER_LABEL, PT_PER_PX
+from .pdfx import save_options
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +77,7 @@ def assemble_pdf(
             book.pages.append(pikepdf.Page(book.make_indirect(copy)))
 
     _merge_font_subsets(book, cache)
+    _merge_structure(book, sources, where)
     _add_destinations(book, sources, anchors, where)
     _add_outline(book, pages)
     _add_page_labels(book, front_start, body_start)
@@ -88,8 +90,7 @@ def assemble_pdf(
     if finish is not None:
         finish(book)
     output = io.BytesIO()
-    book.save(output, deterministic_id=True, min_version=first.pdf_version,
-              object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    book.save(output, **save_options(book, first.pdf_version))
     return output.getvalue()
 
 
@@ -97,11 +98,13 @@ def _lay_over(book: pikepdf.Pdf, page: pikepdf.Page, furniture: pikepdf.Page,
               index: int) -> None:
     """Draw `furniture` (a page of the same size) over page `index`, under a name of its own
     (pikepdf's overlay picks a random one, and the same book must give the same bytes; the
-    pages of a stretch share one resource dictionary)."""
+    pages of a stretch share one resource dictionary). Running heads and folios are marked as
+    pagination artifacts: a screen reader skips them, as a tagged PDF requires."""
     name = Name(f"/BookifyFurniture{index}")
     page.add_resource(book.copy_foreign(furniture.as_form_xobject()), Name.XObject, name)
     page.contents_add(b"q\n", prepend=True)
-    page.contents_add(b"Q\nq " + name.unparse() + b" Do Q\n")
+    page.contents_add(b"Q\n/Artifact <</Type /Pagination>> BDC q " + name.unparse()
+                      + b" Do Q EMC\n")
 
 
 def _merge_font_subsets(book: pikepdf.Pdf, cache: LayoutCache | None) -> None:
@@ -149,6 +152,89 @@ def _merge_font_subsets(book: pikepdf.Pdf, cache: LayoutCache | None) -> None:
         stream.Length1 = len(merged)
         for descriptor, _ in subsets.values():
             descriptor.FontFile2 = stream
+
+
+def _merge_structure(book: pikepdf.Pdf, sources: Sequence[pikepdf.Pdf],
+                     where: dict[tuple[int, int], int]) -> None:
+    """One structure tree (a tagged PDF's logical structure, what a screen reader follows)
+    for the book, from the stretches' own: the elements of each stretch's document, in book
+    order, under one `Document`; the parent tree (marked content and annotations to their
+    elements) numbered for the book's pages and annotations. Only when every stretch is
+    tagged (the digital edition)."""
+    trees = [source.Root.get("/StructTreeRoot") for source in sources]
+    if not trees or any(tree is None for tree in trees):
+        return
+    document = book.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, K=Array()))
+    root = book.make_indirect(Dictionary(Type=Name.StructTreeRoot, K=Array([document])))
+    document.P = root
+    parents: dict[int, object] = {}
+    annotations: list[tuple[Dictionary, object]] = []
+    for number, (source, tree) in enumerate(zip(sources, trees)):
+        pages = len(source.pages)
+        by_key = {int(a.StructParent): a for page in source.pages
+                  for a in page.obj.get("/Annots", Array()) if "/StructParent" in a}
+        elements = []
+        for top in tree.K:
+            if top.get("/S") == Name.Document:
+                elements.extend(top.K if isinstance(top.K, Array) else [top.K])
+            else:
+                elements.append(top)
+        for element in elements:
+            if isinstance(element, Dictionary) and "/P" in element:
+                del element["/P"]  # the stretch's document stays behind
+        for element in elements:
+            copied = book.copy_foreign(element) if element.is_indirect else element
+            copied.P = document
+            document.K.append(copied)
+        entries = list(tree.ParentTree.get("/Nums", Array()))
+        for i in range(0, len(entries), 2):
+            key, value = int(entries[i]), entries[i + 1]
+            copied = book.copy_foreign(value) if value.is_indirect else _copied(book, value)
+            if key < pages:
+                index = where[number, key]
+                book.pages[index].obj.StructParents = index
+                parents[index] = copied
+            elif key in by_key:
+                annotations.append((book.copy_foreign(by_key[key]), copied))
+        _drop_namespaces(document)
+    next_key = len(book.pages)
+    for annotation, element in annotations:
+        annotation.StructParent = next_key
+        parents[next_key] = element
+        next_key += 1
+    nums = Array()
+    for key in sorted(parents):
+        nums.append(key)
+        nums.append(parents[key])
+    root.ParentTree = book.make_indirect(Dictionary(Nums=nums))
+    root.ParentTreeNextKey = next_key
+    book.Root.StructTreeRoot = root
+    book.Root.MarkInfo = Dictionary(Marked=True)
+    book.Root.ViewerPreferences = Dictionary(DisplayDocTitle=True)
+
+
+def _copied(book: pikepdf.Pdf, value):
+    """A direct array of a parent tree (its elements indirect) copied into `book`."""
+    return Array([book.copy_foreign(item) if item.is_indirect else item for item in value])
+
+
+def _drop_namespaces(element: Dictionary) -> None:
+    """WeasyPrint 70 names the PDF 2.0 namespace on elements of a PDF 1.7 file too (it compares
+    the version as text, and a stretch has none); a PDF/UA-1 file is PDF 1.7."""
+    stack, seen = [element], set()
+    while stack:
+        item = stack.pop()
+        if not isinstance(item, Dictionary) or (item.is_indirect and item.objgen in seen):
+            continue
+        if item.is_indirect:
+            seen.add(item.objgen)
+        if "/NS" in item:
+            del item["/NS"]
+        kids = item.get("/K")
+        if isinstance(kids, Array):
+            stack.extend(kids)
+        elif isinstance(kids, Dictionary):
+            stack.append(kids)
 
 
 def _glyph_ids(widths: Array) -> set[int]:

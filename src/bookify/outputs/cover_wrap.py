@@ -20,6 +20,7 @@ without it, and WeasyPrint's output is the same bytes for the same sources.
 
 from __future__ import annotations
 
+import io
 import math
 import re
 from collections.abc import Iterator
@@ -27,6 +28,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
+import pikepdf
 from PIL import Image, UnidentifiedImageError
 from weasyprint.anchors import rectangle_aabb
 from weasyprint.document import Document
@@ -40,6 +42,7 @@ from ..model import RenderedBook
 from ..printers import BARCODE_IN, BLEED_IN, MAX_PAGES, MAX_SPINE_IN, PRINTERS, Printer
 from ..project import Project
 from ..themes import Theme, join_names
+from .pdfx import ColourPlan, make_pdfx, save_options
 from .weasy import render_document
 
 POINTS_PER_INCH = 72.0
@@ -281,10 +284,13 @@ class SpineText:
 
 @dataclass(frozen=True, slots=True)
 class CoverWrapLayout:
-    """The wrap laid out and checked, ready to write: its geometry and WeasyPrint's page."""
+    """The wrap laid out and checked, ready to write: its geometry and WeasyPrint's page, and
+    for a printer that asks for PDF/X, the file already made PDF/X (converted when laid out,
+    so a wrap that cannot be made so stops the build before any output is written)."""
 
     wrap: CoverWrap
     document: Document
+    pdfx: bytes | None = None
 
 
 def write_cover_wrap(
@@ -327,14 +333,34 @@ def lay_out_cover_wrap(
     for problem in check_cover_layout(document, wrap):
         diagnostics.warn(f"cover: {problem}", hint="shorten the text, or move it in "
                          "styles/cover-wrap.css (the printer may trim or cover it)")
-    return CoverWrapLayout(wrap, document)
+    pdfx = None
+    if wrap.rules.pdf_standard == "pdf/x-1a" and not proof:
+        pdfx = _as_pdfx(document, project)
+    return CoverWrapLayout(wrap, document, pdfx)
+
+
+def _as_pdfx(document: Document, project: Project) -> bytes:
+    """The wrap as PDF/X-1a: its colours and images in CMYK through the shipped profile (a
+    cover is printed in four colours, on coated stock)."""
+    with pikepdf.open(io.BytesIO(document.write_pdf())) as pdf:
+        for page in pdf.pages:
+            if "/TrimBox" not in page.obj:
+                page.obj.TrimBox = page.obj.MediaBox
+        make_pdfx(pdf, ColourPlan(black_only=False), title="Cover",
+                  date=project.source_date.strftime("D:%Y%m%d%H%M%SZ"), what="the cover wrap")
+        output = io.BytesIO()
+        pdf.save(output, **save_options(pdf))
+    return output.getvalue()
 
 
 def write_cover_wrap_pdf(layout: CoverWrapLayout, target: Path) -> Path:
     """Write a laid-out wrap to `target` atomically: the MediaBox is the wrap with its bleed,
     the TrimBox and the folds' positions as `layout.wrap` says."""
     with atomic_output(target) as temporary:
-        layout.document.write_pdf(temporary)
+        if layout.pdfx is not None:
+            temporary.write_bytes(layout.pdfx)
+        else:
+            layout.document.write_pdf(temporary)
     return target
 
 

@@ -53,6 +53,9 @@ class StretchRequest:
     #: The stretch starts on a verso.
     lead: bool
     check: bool
+    #: Write the stretch as a tagged PDF (its structure tree, for the digital edition's
+    #: PDF/UA; the assembly merges the stretches' trees).
+    tagged: bool = False
 
     def key(self) -> str:
         return layout_key("stretch", self)
@@ -127,7 +130,7 @@ def lay_out_stretch(request: StretchRequest, progress: ProgressCallback | None =
     pages = tuple(_stretch_page(page) for page in document.pages)
     _keep_links_to_other_stretches(document)
     output = io.BytesIO()
-    document.write_pdf(output)
+    document.write_pdf(output, pdf_tags=request.tagged)
     return StretchLayout(output.getvalue(), pages, tuple(scratch.items), clean_break)
 
 

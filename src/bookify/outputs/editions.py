@@ -114,7 +114,8 @@ def lay_out_edition(
         return StretchRequest(html=_prepared(stretch, folios, counter_styles, lead, following),
                               geometry=geometry,
                               rewritten=citing_sheets if stretch.cited else (),
-                              lead=lead, check=check, styles=styles)
+                              lead=lead, check=check, styles=styles,
+                              tagged=edition == "digital")
 
     layouts: dict[int, tuple[StretchRequest, StretchLayout]] = {}
     wanted = {number: request(number) for number in range(len(stretches))}
@@ -453,7 +454,7 @@ def lay_out_editions(runner: LayoutRunner, editions: Mapping[str, EditionLayout]
 def _print_finish(page: EditionPage, geometry: PageGeometry) -> Callable[[pikepdf.Pdf], None]:
     """How the assembled print edition is made the file its printer takes."""
     rules = printer_rules(page.printer)
-    return lambda pdf: finish_print_pdf(pdf, geometry, rules, page.crop_marks)
+    return lambda pdf: finish_print_pdf(pdf, geometry, rules, page.crop_marks, page.paper)
 
 
 def _whole(rendered: RenderedBook, theme: Theme, project: Project, edition: Edition,

@@ -172,12 +172,16 @@ class EditionPage:
     bleed: bool
     crop_marks: bool
     gutter: str
+    #: The paper of the print edition (a PDF/X interior is printed in black ink alone on
+    #: the black-and-white papers).
+    paper: str = "cream"
 
     @classmethod
     def of(cls, theme: Theme, project: Project, edition: Edition) -> EditionPage:
         settings = project.config.print
         return cls(edition, settings.trim, tuple(sorted(theme.variables.items())),
-                   settings.printer, settings.bleed, settings.crop_marks, settings.gutter)
+                   settings.printer, settings.bleed, settings.crop_marks, settings.gutter,
+                   settings.paper)
 
     def geometry(self, pages: int) -> PageGeometry:
         variables = dict(self.variables)
@@ -204,7 +208,9 @@ class PrintStyles:
 
     @classmethod
     def of(cls, theme: Theme, project: Project) -> PrintStyles:
-        return cls(f":root {{ {theme.css_variables()} }}", project.root,
+        grey = grey_of(theme.variables.get("accent", ""))
+        extra = f" --accent-grey: {grey};" if grey else ""
+        return cls(f":root {{ {theme.css_variables()}{extra} }}", project.root,
                    tuple(theme.stylesheets("print")), (project.root, *theme.roots),
                    project.config.build.allow_network)
 
@@ -318,12 +324,13 @@ def lay_out(
     output = io.BytesIO()
     layout = PrintLayout(b"", tuple(_page_facts(page) for page in document.pages), front_start,
                          body_start, request.edition, geometry, tuple(scratch.items))
-    document.write_pdf(output, finisher=lambda _doc, pdf: _finish(layout, pdf))
+    document.write_pdf(output, finisher=lambda _doc, pdf: _finish(layout, pdf),
+                       pdf_tags=request.edition == "digital" and not request.proof)
     data = output.getvalue()
     if request.edition == "print" and not request.proof:
         # What the printer takes (no bookmarks for KDP, crop marks…), as the assembled book is.
         data = finish_print_file(data, geometry, printer_rules(request.page.printer),
-                                 request.page.crop_marks)
+                                 request.page.crop_marks, request.page.paper)
     elif request.edition == "digital":
         data = finish_digital_file(data)
     return dataclasses.replace(layout, pdf=data, document=document if keep_document else None)
@@ -501,6 +508,22 @@ def _finish(layout: PrintLayout, pdf: pydyf.PDF) -> None:
             trim = layout.geometry.trim_box(recto=index % 2 == 0)
             page["TrimBox"] = pydyf.Array(trim)
             page["BleedBox"] = page["MediaBox"]
+
+
+def grey_of(colour: str) -> str | None:
+    """`#rrggbb` as the grey of its lightness (as the press prints it in black ink alone), for
+    a theme's `--accent-grey`; None for anything else."""
+    text = str(colour).strip().lstrip("#")
+    if len(text) == 3:
+        text = "".join(c * 2 for c in text)
+    try:
+        red, green, blue = (int(text[i:i + 2], 16) for i in (0, 2, 4))
+    except ValueError:
+        return None
+    if len(text) != 6:
+        return None
+    level = round(0.299 * red + 0.587 * green + 0.114 * blue)
+    return f"#{level:02x}{level:02x}{level:02x}"
 
 
 def render_html(

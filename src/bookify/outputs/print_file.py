@@ -18,7 +18,8 @@ import pikepdf
 from pikepdf import Array
 
 from ..geometry import BLEED_PT, PageGeometry
-from ..printers import Printer
+from ..printers import COLOUR_PAPERS, Printer
+from .pdfx import ColourPlan, make_pdfx, save_options
 
 #: Crop marks start this far outside the trim (clear of the bleed) and are this long, in points.
 MARK_OFFSET_PT = BLEED_PT + 3.0
@@ -29,8 +30,10 @@ SLUG_PT = MARK_OFFSET_PT + MARK_LENGTH_PT + 3.0
 
 
 def finish_print_pdf(pdf: pikepdf.Pdf, geometry: PageGeometry | None, printer: Printer,
-                     crop_marks: bool) -> None:
-    """Make `pdf` (the print edition, its pages in book order) the file `printer` takes."""
+                     crop_marks: bool, paper: str = "cream") -> None:
+    """Make `pdf` (the print edition, its pages in book order) the file `printer` takes: for
+    a printer that asks for PDF/X, in black ink alone on a black-and-white `paper`, in CMYK
+    on a colour one."""
     for index, page in enumerate(pdf.pages):
         if "/Annots" in page.obj:
             del page.obj["/Annots"]
@@ -51,16 +54,21 @@ def finish_print_pdf(pdf: pikepdf.Pdf, geometry: PageGeometry | None, printer: P
             del pdf.Root["/Metadata"]
         if "/Info" in pdf.trailer:
             del pdf.trailer["/Info"]
+    if printer.pdf_standard == "pdf/x-1a":
+        if geometry is not None and not (geometry.bleed_pt or crop_marks):
+            for index, page in enumerate(pdf.pages):  # PDF/X wants the trim on every page
+                page.obj.TrimBox = Array(geometry.trim_box(recto=index % 2 == 0))
+        make_pdfx(pdf, ColourPlan(black_only=paper not in COLOUR_PAPERS),
+                  title="Interior", date=None)
 
 
 def finish_print_file(data: bytes, geometry: PageGeometry | None, printer: Printer,
-                      crop_marks: bool) -> bytes:
+                      crop_marks: bool, paper: str = "cream") -> bytes:
     """`finish_print_pdf` for a PDF given as bytes; the same bytes for the same input."""
     with pikepdf.open(io.BytesIO(data)) as pdf:
-        finish_print_pdf(pdf, geometry, printer, crop_marks)
+        finish_print_pdf(pdf, geometry, printer, crop_marks, paper)
         output = io.BytesIO()
-        pdf.save(output, deterministic_id=True,
-                 object_stream_mode=pikepdf.ObjectStreamMode.generate)
+        pdf.save(output, **save_options(pdf, pdf.pdf_version))
     return output.getvalue()
 
 

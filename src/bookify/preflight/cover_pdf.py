@@ -15,9 +15,10 @@ import pypdfium2 as pdfium
 
 from ..config import PrintSection
 from ..outputs.cover_wrap import CoverWrap, Rect, cover_wrap_for
+from ..printers import printer_rules
 from .findings import CheckReport, Finding
 from .pdf_content import Box, glyphs, images, overlaps
-from .print_pdf import TOLERANCE_PT, _PageFindings, check_fonts, inches
+from .print_pdf import TOLERANCE_PT, _PageFindings, check_fonts, check_pdf_standard, inches
 
 REBUILD = "rebuild with bookify build, which sizes the cover from the interior's page count"
 
@@ -38,6 +39,7 @@ def check_cover_pdf(path: Path, settings: PrintSection, report: CheckReport,
         fonts = _PageFindings(report, path)
         check_fonts(pdf.pages[0], 0, fonts)
         fonts.close()
+        check_pdf_standard(pdf, path, printer_rules(settings.printer), report)
     if pages is None:
         report.add(Finding("notice", "cover-size", path,
                            "no print edition beside the cover: its spine was not checked "

@@ -17,6 +17,7 @@ import pypdfium2 as pdfium
 from ..config import PrintSection
 from ..geometry import PageGeometry
 from ..outputs.cover_wrap import GOOD_IMAGE_DPI, MIN_IMAGE_DPI
+from ..outputs.pdfx import PDFX_VERSION, pdfx_problems
 from ..outputs.print_file import SLUG_PT
 from ..printers import Printer, printer_rules
 from .findings import CheckReport, Finding
@@ -79,6 +80,7 @@ def check_print_pdf(path: Path, settings: PrintSection, report: CheckReport,
     with pikepdf.open(path) as pdf:
         pages = len(pdf.pages)
         _check_file_level(pdf, path, rules, report)
+        check_pdf_standard(pdf, path, rules, report)
         _check_openers(pdf, path, openers, report)
         per_page = _PageFindings(report, path)
         for index, page in enumerate(pdf.pages):
@@ -114,6 +116,40 @@ def _check_file_level(pdf: pikepdf.Pdf, path: Path, rules: Printer, report: Chec
             "error", "metadata", path,
             f"the file carries document metadata (title, author…); {rules.name} asks for a "
             "print file without metadata", "rebuild with bookify build, which leaves it out"))
+
+
+def check_pdf_standard(pdf: pikepdf.Pdf, path: Path, rules: Printer,
+                       report: CheckReport) -> None:
+    """For a printer that asks for PDF/X: the output intent, the identification, colour in
+    CMYK or grey only (no RGB text, fills or images), no transparency, a trim box on every
+    page — what its preflight rejects, each with the fix (`outputs/pdfx.py`)."""
+    if rules.pdf_standard != "pdf/x-1a":
+        return
+    found = _PageFindings(report, path)
+    for page, problem in pdfx_problems(pdf):
+        check, fix = _pdfx_fix(problem, rules)
+        message = f"{problem}; {rules.name} asks for {PDFX_VERSION} in CMYK or grey"
+        if page is None:
+            report.add(Finding("error", check, path, message, fix))
+        else:
+            found.add("error", check, page, message, fix)
+    found.close()
+
+
+def _pdfx_fix(problem: str, rules: Printer) -> tuple[str, str]:
+    """The check's name and its fix, for a PDF/X problem."""
+    rebuild = (f"rebuild with bookify build, which writes {rules.name}'s files as "
+               f"{PDFX_VERSION}: colours and pictures in CMYK or grey, the output intent added")
+    if "transparen" in problem or "soft mask" in problem:
+        return "transparency", ("remove `opacity` and semi-transparent colours (rgba(), "
+                                "#rrggbbaa) from the print CSS, then " + rebuild)
+    if "image" in problem:
+        return "colour-space", ("export the picture in CMYK or greyscale, or " + rebuild)
+    if "RGB" in problem or "LAB" in problem or "ICC" in problem or "gradient" in problem:
+        return "colour-space", rebuild
+    if "trim" in problem:
+        return "pdfx-boxes", rebuild
+    return "pdfx", rebuild
 
 
 def _check_openers(pdf: pikepdf.Pdf, path: Path, openers: Sequence[tuple[str, str]],
