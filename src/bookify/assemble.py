@@ -12,12 +12,17 @@ import unicodedata
 from pathlib import Path
 
 from .config import PartEntry
+from .contributors import CONTRIBUTORS_FILE, Roster, load_roster
 from .diagnostics import Diagnostics
 from .errors import BookifyError, ConfigError, Location, ManuscriptError
 from .imagecheck import ImageProblem, check_image
-from .contributors import CONTRIBUTORS_FILE, Roster, load_roster
-from .manuscript import (Manuscript, front_matter_line, read_manuscript, read_markdown_text,
-                         split_front_matter)
+from .manuscript import (
+    Manuscript,
+    front_matter_line,
+    read_manuscript,
+    read_markdown_text,
+    split_front_matter,
+)
 from .model import BackMatter, Book, Essay, Part
 from .project import Project, key_line
 
@@ -73,7 +78,7 @@ def assemble_book(project: Project, diagnostics: Diagnostics) -> Book:
                              ManuscriptError)
     ids: dict[str, Path] = {}
     #: The ids an essay's `slug:` gave it, with the slug as written.
-    slugged: dict[str, str] = {}
+    slugged: dict[str, str | None] = {}
     roster = load_roster(project.root)
 
     def load(path: Path) -> Essay | None:

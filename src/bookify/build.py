@@ -10,29 +10,29 @@ layout pipeline and cache (`outputs/editions.py`).
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import difflib
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .anatomy import book_divisions
 from .assemble import assemble_book
 from .cache import LayoutCache
 from .diagnostics import Diagnostics
 from .errors import BookifyError, ConfigError, Location, RenderError
-from .fsutil import OutputFolderError, OutputSet, prepare_output_folder
 from .formats import FORMATS, Format  # noqa: F401 (FORMATS is re-exported)
+from .fsutil import OutputFolderError, OutputSet, prepare_output_folder
 from .markdown import render_book
-from .model import BackMatter, RenderedBook
+from .model import RenderedBook
 from .outputs.cover_wrap import lay_out_cover_wrap, write_cover_wrap_pdf
+from .outputs.editions import lay_out_edition, lay_out_editions
 from .outputs.epub import write_epub
 from .outputs.html import write_html
-from .outputs.editions import lay_out_edition, lay_out_editions
 from .outputs.layouts import LayoutRunner, default_jobs
-from .outputs.pdf import PrintLayout, check_font_coverage, write_pdf
+from .outputs.pdf import PrintLayout, check_font_coverage, write_excerpt, write_pdf
 from .project import Project, key_line
-from .themes import load_theme
+from .themes import Theme, load_theme
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +45,8 @@ class Artifact:
     seconds: float = 0.0
     #: For a PDF: `print`, `digital` or `cover` (the print cover wrap).
     edition: str | None = None
+    #: The words it holds, when not the whole book's (a proof of one essay).
+    words: int | None = None
 
 
 @dataclass
@@ -84,16 +86,20 @@ def build(
     jobs: int | None = None,
     cache: bool = True,
     cache_dir: Path | None = None,
+    before_layout: Callable[[RenderedBook], None] | None = None,
 ) -> BuildResult:
     """Build the requested outputs of `project` into `output_dir` (default: the project's).
 
     With `strict`, any warning (an image without alt text, a dead link…) stops the build before
     an output is written, for publishing pipelines that must not ship a flawed book.
-    With `essay` (an essay's id), only a proof PDF of that essay is made, in the book's styles,
-    for sending to its contributor: `<output_dir>/proofs/<id>.pdf`. `editions` chooses the PDF
-    editions instead of `[print] editions`. `jobs` is how many processes lay out pages (default:
-    `[build] jobs`, else one per core); `cache=False` lays everything out afresh, ignoring and
-    not filling the layout cache in `<cache_dir or output_dir>/.cache/`.
+    With `essay` (the id of an essay or of a front- or back-matter piece), only a proof PDF of
+    that text is made for sending to its contributor: `<output_dir>/proofs/<id>.pdf`, its pages
+    as the print edition has them (folios, running heads), with its own warnings alone. `editions`
+    chooses the PDF editions instead of `[print] editions`. `jobs` is how many processes lay out
+    pages (default: `[build] jobs`, else one per core); `cache=False` lays everything out afresh, ignoring and
+    not filling the layout cache in `<cache_dir or output_dir>/.cache/`. `before_layout` is
+    handed the rendered book before any page is laid out, to refuse what the caller asked of it
+    (a proof's essay ids) while that costs nothing.
     """
     progress = progress or Progress()
     diagnostics = diagnostics if diagnostics is not None else Diagnostics()
@@ -121,26 +127,13 @@ def build(
     page_list = "epub" in formats and project.config.epub.page_list
     if essay is not None or "pdf" in formats or page_list:
         check_font_coverage(rendered, theme, diagnostics)
-    if strict and diagnostics.warnings:
-        _refuse(diagnostics)
+    if before_layout is not None:
+        before_layout(rendered)
     result = BuildResult(rendered=rendered, diagnostics=diagnostics)
     if essay is not None:
-        proof = _proof_of(rendered, essay)
-        result.rendered = proof
-        progress.stage("Laying out pages")
-        started = time.perf_counter()
-        with runner:
-            layout = lay_out_editions(runner, {"proof": lay_out_edition(
-                proof, theme, project, runner.cache, proof=True)})["proof"]
-        diagnostics.items.extend(layout.diagnostics)
-        target = output_dir / "proofs" / f"{essay}.pdf"
-        with _outputs(output_dir) as outputs:
-            write_pdf(layout, outputs.path(target))
-            outputs.commit()
-        artifact = Artifact("pdf", target, layout.pages, time.perf_counter() - started)
-        result.artifacts.append(artifact)
-        progress.done(artifact)
-        return result
+        return _proof(result, essay, theme, project, runner, output_dir, progress, strict)
+    if strict and diagnostics.warnings:
+        _refuse(diagnostics)
 
     editions = list(editions or project.config.print.editions) if "pdf" in formats else []
     # Every edition is laid out at once, stretch by stretch on every core; the print edition is
@@ -254,15 +247,47 @@ def _finished(result: BuildResult, progress: Progress, artifact: Artifact) -> No
     progress.done(artifact)
 
 
-def _proof_of(rendered: RenderedBook, essay_id: str) -> RenderedBook:
-    """The rendered book cut down to one essay, for a contributor's proof."""
-    essays = {e.id: e for e in rendered.essays()}
-    if essay_id not in essays:
-        close = difflib.get_close_matches(essay_id, essays, n=1)
+def _proof(result: BuildResult, essay_id: str, theme: Theme, project: Project,
+           runner: LayoutRunner, output_dir: Path, progress: Progress, strict: bool
+           ) -> BuildResult:
+    """A contributor's proof of one text (an essay, or a front- or back-matter piece): its
+    pages cut from the print edition, with the book's folios and running heads, and the
+    warnings of that text alone."""
+    rendered, diagnostics = result.rendered, result.diagnostics
+    divisions = book_divisions(rendered, "print")
+    texts = {d.id: n for n, d in enumerate(divisions) if d.essay is not None}
+    if essay_id not in texts:
+        close = difflib.get_close_matches(essay_id, texts, n=1)
         raise BookifyError(
-            f"no essay with the id '{essay_id}'",
+            f"no essay or front- or back-matter piece with the id '{essay_id}'",
             hint=(f"did you mean '{close[0]}'? " if close else "")
             + "an essay's id is its file name without a leading number, or its 'slug:'",
         )
-    book = dataclasses.replace(rendered.book, back_matter=BackMatter())
-    return dataclasses.replace(rendered, book=book, contents=(essays[essay_id],), people=())
+    number = texts[essay_id]
+    source = divisions[number].essay.essay.source.resolve()  # type: ignore[union-attr]
+    diagnostics.items[:] = [d for d in diagnostics.items
+                            if d.location.path is None or d.location.path.resolve() == source]
+    if strict and diagnostics.warnings:
+        _refuse(diagnostics)
+    progress.stage("Laying out pages")
+    started = time.perf_counter()
+    with runner:
+        layout = lay_out_editions(runner, {"print": lay_out_edition(
+            rendered, theme, project, runner.cache, edition="print", check=True)})["print"]
+    first = layout.first_page_with(essay_id) or 0
+    following = (layout.first_page_with(divisions[number + 1].id)
+                 if number + 1 < len(divisions) else None)
+    stop = following if following is not None else layout.pages
+    while stop > first + 1 and layout.page_facts[stop - 1].blank:
+        stop -= 1  # the blank verso before the next recto opener is not the text's
+    diagnostics.items.extend(layout.division_diagnostics.get(essay_id, layout.diagnostics))
+    if strict and diagnostics.warnings:
+        _refuse(diagnostics)
+    target = output_dir / "proofs" / f"{essay_id}.pdf"
+    with _outputs(output_dir) as outputs:
+        write_excerpt(layout, range(first, stop), outputs.path(target))
+        outputs.commit()
+    artifact = Artifact("pdf", target, stop - first, time.perf_counter() - started, None,
+                        divisions[number].essay.words)  # type: ignore[union-attr]
+    _finished(result, progress, artifact)
+    return result

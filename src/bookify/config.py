@@ -11,6 +11,7 @@ import datetime as dt
 import re
 import tomllib
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -76,7 +77,8 @@ class TrimSize:
         width, height, unit = float(match[1]), float(match[2]), match[3] or "in"
         size = cls(width, height, unit)
         if not (72 <= size.width_pt <= 17 * 72 and 72 <= size.height_pt <= 17 * 72):
-            raise ValueError(f"'{text}' is not a plausible book size")
+            raise ValueError(f"'{text}' is not a plausible book size; a book's sides are "
+                             "between 1in and 17in, such as '5.5x8.5in' or '6x9in'")
         return size
 
     @property
@@ -112,7 +114,7 @@ def length_pt(value: str) -> float:
 Length = Annotated[str, AfterValidator(check_length)]
 
 
-def _within(low: str, high: str, what: str):
+def _within(low: str, high: str, what: str) -> AfterValidator:
     """A validator that keeps a length between two bounds no book goes beyond (a 40-inch
     margin makes 40-inch pages; 0pt type prints nothing)."""
     def check(value: str) -> str:
@@ -501,7 +503,7 @@ def refuse_control_characters(data: Any, path: Path, text: str,
                           "remove the escaped control character from the value")
 
 
-def _is_union_noise(error: dict[str, Any]) -> bool:
+def _is_union_noise(error: Mapping[str, Any]) -> bool:
     """A `contents` entry may be a path or a part; drop the complaint from the branch not meant."""
     loc = error["loc"]
     if "PartEntry" in loc:
@@ -552,7 +554,7 @@ def _toml_error_line(message: str) -> int | None:
     return int(match[1]) if match else None
 
 
-def _describe(error: dict[str, Any], path: Path, text: str) -> ConfigError:
+def _describe(error: Mapping[str, Any], path: Path, text: str) -> ConfigError:
     """Turn one pydantic error into a message that names the key, its line and the fix."""
     loc = tuple(error["loc"])
     # Unions report the branch they tried ('str', 'PartEntry'); users never wrote those.
@@ -587,6 +589,11 @@ _HINTS = {
     "date_type": "write a date without quotes, as YYYY-MM-DD",
     "date_from_datetime_parsing": "write a date without quotes, as YYYY-MM-DD",
     "string_too_long": "a title is a line or two: shorten it",
+    "string_too_short": "give it a value between the quotes: it cannot be empty",
+    "less_than_equal": "use a smaller number, or delete the line for the default",
+    "less_than": "use a smaller number, or delete the line for the default",
+    "greater_than_equal": "use a larger number, or delete the line for the default",
+    "greater_than": "use a larger number, or delete the line for the default",
     "literal_error": None,
 }
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, Progress as RichProgress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, Progress as RichProgress, TaskID, TextColumn, TimeElapsedColumn
 
 from .build import Artifact, Progress
 from .diagnostics import Diagnostic
@@ -28,7 +28,7 @@ class Reporter(Progress):
         self.err = Console(stderr=True, highlight=False, soft_wrap=True)
         self.live = self.out.is_terminal and not quiet
         self._bar: RichProgress | None = None
-        self._task = None
+        self._task: TaskID | None = None
 
     def stage(self, name: str) -> None:
         self._stop_bar()

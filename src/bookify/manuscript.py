@@ -245,6 +245,7 @@ _HINTS = {
     "list_type": "write a list, one '- item' per line or [a, b]",
     "date_type": "write the date as YYYY-MM-DD",
     "string_too_long": "a title is a line or two: shorten it (a short_title goes in running heads)",
+    "string_too_short": "give it a value: it cannot be empty",
 }
 
 

@@ -108,7 +108,7 @@ def _source_date(root: Path) -> dt.datetime:
                 f"SOURCE_DATE_EPOCH='{epoch}' is not a whole number of seconds", hint=hint
             ) from None
         try:
-            return dt.datetime.fromtimestamp(seconds, dt.timezone.utc)
+            return dt.datetime.fromtimestamp(seconds, dt.UTC)
         except (OverflowError, OSError, ValueError):
             raise ConfigError(
                 f"SOURCE_DATE_EPOCH='{epoch}' is out of range for a date", hint=hint
@@ -119,4 +119,4 @@ def _source_date(root: Path) -> dt.datetime:
             for path in folder.rglob("*"):
                 if path.is_file():
                     newest = max(newest, path.stat().st_mtime)
-    return dt.datetime.fromtimestamp(int(newest), dt.timezone.utc)
+    return dt.datetime.fromtimestamp(int(newest), dt.UTC)

@@ -20,12 +20,14 @@ from __future__ import annotations
 import functools
 import tomllib
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
 import jinja2
-from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from .errors import Location, ThemeError
@@ -175,7 +177,8 @@ class _ContainedLoader(jinja2.FileSystemLoader):
     """A template loader that reads only files inside their own search folder: a template
     symlinked to a file elsewhere on the computer is refused, not read into the book."""
 
-    def get_source(self, environment: jinja2.Environment, template: str):
+    def get_source(self, environment: jinja2.Environment,
+                   template: str) -> tuple[str, str, Callable[[], bool]]:
         source, filename, uptodate = super().get_source(environment, template)
         real = Path(filename).resolve()
         if not any(real.is_relative_to(Path(folder).resolve()) for folder in self.searchpath):

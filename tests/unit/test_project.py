@@ -13,7 +13,7 @@ from bookify.project import load_project
 
 from .helpers import essay, write_project
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def test_load_project_paths(tmp_path):
@@ -126,7 +126,7 @@ def test_output_dir_outside_the_project_is_refused(tmp_path, folder):
 
 
 def test_output_dir_error_names_its_line(tmp_path):
-    """BUG (minor): unlike every error from config.py, this one has no line number
+    """Once a minor bug, now fixed: unlike every error from config.py, this one has no line number
     ('bookify.toml: build.output_dir …' instead of 'bookify.toml:5: …')."""
     root = write_project(tmp_path / "book", '[book]\ntitle="X"\n\n[build]\noutput_dir="../out"\n')
     with pytest.raises(ConfigError) as info:

@@ -25,7 +25,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from PIL import Image, UnidentifiedImageError
 from weasyprint.anchors import rectangle_aabb
@@ -416,7 +416,8 @@ def _spine_text(wrap: CoverWrap, names: str | None) -> SpineText | None:
     return SpineText(box, round(wrap.spine_font_size, 2), names)
 
 
-def _render(rendered, theme, project, wrap, spine, proof, diagnostics) -> Document:
+def _render(rendered: RenderedBook, theme: Theme, project: Project, wrap: CoverWrap,
+            spine: SpineText | None, proof: bool, diagnostics: Diagnostics) -> Document:
     cover = rendered.book.cover_image
     cover_src = cover.relative_to(project.root).as_posix() if cover else None
     context = template_context(rendered, project, lambda target: f"#{target}", cover_src)
@@ -531,7 +532,8 @@ def text_extents(document: Document) -> Iterator[tuple[str, Rect, str | None]]:
                                  (x2 - x1) * _PT_PER_PX, (y2 - y1) * _PT_PER_PX), ident
 
 
-def _walk(box, matrix=None, ident=None):
+def _walk(box: Any, matrix: Any = None,
+          ident: str | None = None) -> Iterator[tuple[Any, Any, str | None]]:
     """Boxes depth first, each with the transformation that applies to it (as WeasyPrint draws
     it) and the nearest id around it."""
     own = getattr(box, "transformation_matrix", None)

@@ -56,8 +56,8 @@ def default_jobs() -> int:
 
 class LayoutRunner:
     """Lays out requests (a stretch of the book, an edition's furniture, a whole edition) through
-    the layout cache: in up to `jobs` worker processes, or in this process when `jobs` is 1. `progress` hears the pages laid out so far, summed over
-    every layout under way."""
+    the layout cache: in up to `jobs` worker processes, or in this process when `jobs` is 1.
+    `progress` hears the pages laid out so far, summed over every layout under way."""
 
     def __init__(self, jobs: int, cache: LayoutCache,
                  progress: Callable[[int], None] | None = None) -> None:
