@@ -148,9 +148,10 @@ def _level_spreads(book: BuiltBook) -> list[tuple[int, float, float]]:
         inside = sorted(pages)[1:-1]  # not the opener, not the last page
         for verso in inside:
             recto = verso + 1
-            if verso % 2 == 1 and recto in inside:  # index 1 is page 2, a verso
-                if abs(bottoms[verso] - bottoms[recto]) > 0.5 * PX_PER_PT:
-                    uneven.append((verso, bottoms[verso], bottoms[recto]))
+            # index 1 is page 2, a verso
+            if verso % 2 == 1 and recto in inside \
+                    and abs(bottoms[verso] - bottoms[recto]) > 0.5 * PX_PER_PT:
+                uneven.append((verso, bottoms[verso], bottoms[recto]))
     return uneven
 
 

@@ -17,9 +17,9 @@ pages. Only the print edition is bound in spreads; the others are left as laid o
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from weasyprint.document import Document
 from weasyprint.formatting_structure import boxes
@@ -95,11 +95,13 @@ def balance_spreads(lay_out: Callable[[str, bool], tuple[Document, T]]) -> tuple
         fixes, kept = candidate_fixes, candidate
 
 
-def _facts(page) -> _PageFacts:
+def _facts(page: Any) -> _PageFacts:
     box = page._page_box
-    essay, opener, lines = None, False, []
+    essay: str | None = None
+    opener = False
+    lines: list[boxes.LineBox] = []
 
-    def walk(node, section):
+    def walk(node: Any, section: str | None) -> None:
         nonlocal essay, opener
         if isinstance(node, boxes.MarginBox):
             return
@@ -124,7 +126,7 @@ def _facts(page) -> _PageFacts:
                       tuple(round(b - a, 3) for a, b in zip(tops, tops[1:])))
 
 
-def _has_text(box) -> bool:
+def _has_text(box: Any) -> bool:
     if isinstance(box, boxes.TextBox):
         return bool(box.text.strip())
     return any(_has_text(child) for child in getattr(box, "children", None) or ())
@@ -137,7 +139,7 @@ def _line(*pages: _PageFacts) -> float:
     return steps.most_common(1)[0][0] if steps else 0.0
 
 
-def _spreads(pages: list[_PageFacts], essay: str | None = None):
+def _spreads(pages: list[_PageFacts], essay: str | None = None) -> Iterator[tuple[int, int]]:
     """(verso index, recto index) of every full spread: both pages in one essay, neither its
     opening page nor its last."""
     for index, verso in enumerate(pages[:-2]):
@@ -154,12 +156,13 @@ def _spreads(pages: list[_PageFacts], essay: str | None = None):
 def _apart(pages: list[_PageFacts], verso: int, recto: int) -> tuple[int, float]:
     """How many whole lines apart the two pages end, and the line."""
     line = _line(pages[verso], pages[recto])
-    if not line:
+    first, second = pages[verso].last_baseline, pages[recto].last_baseline
+    if not line or first is None or second is None:
         return 0, line
-    return round(abs(pages[verso].last_baseline - pages[recto].last_baseline) / line), line
+    return round(abs(first - second) / line), line
 
 
-def _uneven_spreads(essay: str, pages: list[_PageFacts]):
+def _uneven_spreads(essay: str, pages: list[_PageFacts]) -> Iterator[tuple[int, int]]:
     return ((verso, recto) for verso, recto in _spreads(pages, essay)
             if _apart(pages, verso, recto)[0])
 
@@ -171,13 +174,12 @@ def _uneven_count(essay: str, pages: list[_PageFacts]) -> int:
 def _first_uneven(pages: list[_PageFacts],
                   done: set[str]) -> tuple[str, int, tuple[_Fix, ...], int] | None:
     """The first essay (not yet done) with a spread whose pages end apart, its verso, the rules
-    that make
-    the spread run as short as its shorter page (both pages' text blocks end there: the deeper
-    page gives its last lines on, and the other cannot take them), and how many uneven spreads
-    the essay has."""
+    that make the spread run as short as its shorter page (both pages' text blocks end there:
+    the deeper page gives its last lines on, and the other cannot take them), and how many
+    uneven spreads the essay has."""
     for verso, recto in _spreads(pages):
         essay = pages[verso].essay
-        if essay in done:
+        if essay is None or essay in done:
             continue
         apart, line = _apart(pages, verso, recto)
         if not apart:
