@@ -42,7 +42,7 @@ from .model import (
     RenderedPerson,
 )
 from .project import Project
-from .quotations import mark_ending, set_quotations
+from .quotations import set_quotations
 from .xmltree import remove_keeping_text
 
 EXTENSIONS = [
@@ -407,7 +407,6 @@ class _Converter:
         self._warn_undefined_notes(essay, [root, notes] if notes is not None else [root])
         _mark_languages(root)
         set_quotations(root)
-        mark_ending(root)
         if epigraph is not None:
             set_quotations(epigraph, opening=False)
         language = essay.lang or self.project.config.book.language

@@ -207,36 +207,6 @@ def _mark_opening(root: etree._Element) -> None:
         add_class(blocks[0], "opener")
 
 
-#: Characters a line of text holds on the widest measure of the built-in themes: a block's
-#: length over this is the fewest lines it can take.
-CHARACTERS_PER_LINE = 70
-
-#: The fewest lines an essay's last page holds.
-LAST_PAGE_LINES = 5
-
-
-def mark_ending(root: etree._Element) -> None:
-    """Keep an essay's last page from holding fewer than `LAST_PAGE_LINES` lines when its last
-    blocks are short: each block from the end, while the blocks after it may take fewer lines
-    than that, is marked `keeps-with-end` (the print CSS lets no page break fall before it), so
-    a page break falls before them all or inside a longer block (whose widows the theme sets).
-    A long last paragraph needs no company: it carries its own five lines over."""
-    blocks = [node for node in root if isinstance(node.tag, str)]
-    lines = 0
-    for block in reversed(blocks[1:]):
-        lines += _fewest_lines(block)
-        if lines >= LAST_PAGE_LINES:
-            return
-        add_class(block, "keeps-with-end")
-
-
-def _fewest_lines(block: etree._Element) -> int:
-    """The fewest lines `block` can take: its verse lines, or its text over the widest measure."""
-    verse = len(block.xpath('.//span[@class="verse-line"]'))
-    paragraphs = max(1, len(block.xpath(".//p")) if block.tag != "p" else 1)
-    return max(verse, paragraphs, -(-len(block.text_content().strip()) // CHARACTERS_PER_LINE))
-
-
 def _wholly_emphasised(paragraph: etree._Element) -> bool:
     """Whether every word of `paragraph` is inside one `<em>` or `<i>`."""
     children = [child for child in paragraph if isinstance(child.tag, str)]
