@@ -7,6 +7,7 @@ print edition is laid out, measured, and laid out again if the gutter had to gro
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from .config import TrimSize, length_pt
@@ -108,13 +109,41 @@ def page_geometry(
     inside = length_pt(variables["margin_inside"]) if gutter == "auto" else length_pt(gutter)
     if gutter == "auto":
         inside = max(inside, minimum_gutter_pt(printer, pages))
+    top = max(length_pt(variables["margin_top"]), edge + FURNITURE_PT)
+    bottom = whole_lines_bottom(trim.height_pt, top,
+                                max(length_pt(variables["margin_bottom"]), edge + FURNITURE_PT),
+                                body_line_pt(variables))
     return PageGeometry(
         trim=trim,
         bleed=bleed,
         crop_marks=crop_marks,
         spine_bleed=printer_rules(printer).spine_bleed,
-        top=max(length_pt(variables["margin_top"]), edge + FURNITURE_PT),
-        bottom=max(length_pt(variables["margin_bottom"]), edge + FURNITURE_PT),
+        top=top,
+        bottom=bottom,
         inside=inside,
         outside=max(length_pt(variables["margin_outside"]), edge),
     )
+
+
+#: Room left under a text block of whole lines, so that its last line fits whatever the rounding
+#: of the layout's arithmetic (a full page's lines end this far above the page area's foot).
+LINE_SLACK_PT = 0.05
+
+
+def body_line_pt(variables: dict[str, str]) -> float | None:
+    """The body text's line (type size × leading) in points, or None if the theme's variables
+    do not say it in units bookify reads."""
+    try:
+        return length_pt(str(variables["font_size"])) * float(variables["leading"])
+    except (KeyError, ValueError, AssertionError):
+        return None
+
+
+def whole_lines_bottom(height: float, top: float, bottom: float, line: float | None) -> float:
+    """The bottom margin that makes the text block a whole number of body lines deep (the
+    margin only grows, by less than a line): a full page's last line then stands at the foot
+    of the page area, where the footnotes end too, and facing full pages end level."""
+    if not line:
+        return bottom
+    lines = math.floor((height - top - bottom) / line + 1e-9)
+    return height - top - lines * line - LINE_SLACK_PT

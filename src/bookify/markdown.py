@@ -42,6 +42,7 @@ from .model import (
     RenderedPerson,
 )
 from .project import Project
+from .quotations import set_quotations
 from .xmltree import remove_keeping_text
 
 EXTENSIONS = [
@@ -405,8 +406,9 @@ class _Converter:
                   for path in self._images(essay, tree)]
         self._warn_undefined_notes(essay, [root, notes] if notes is not None else [root])
         _mark_languages(root)
-        _set_verse(root)
-        _mark_opening(root)
+        set_quotations(root)
+        if epigraph is not None:
+            set_quotations(epigraph, opening=False)
         language = essay.lang or self.project.config.book.language
         for tree in (root, notes):
             if tree is not None:
@@ -563,34 +565,6 @@ def _mark_languages(root: etree._Element) -> None:
             node.set("dir", direction)
 
 
-def _mark_opening(root: etree._Element) -> None:
-    """The theme gives the text's first paragraph a drop cap or a first line in small capitals.
-    A first paragraph wholly in italics ("*To the Lady of the Manor…*") is an inscription, not
-    the text: it is marked `inscription`, and the paragraph after it `opener`, so that one
-    opens the text and a drop cap never splits an italic word from its first letter."""
-    blocks = [node for node in root if isinstance(node.tag, str)]
-    if not blocks or blocks[0].tag != "p" or not _wholly_emphasised(blocks[0]):
-        return
-    _add_class(blocks[0], "inscription")
-    if len(blocks) > 1 and blocks[1].tag == "p" and not _has_class(blocks[1], "verse"):
-        _add_class(blocks[1], "opener")
-
-
-def _wholly_emphasised(paragraph: etree._Element) -> bool:
-    """Whether every word of `paragraph` is inside one `<em>` or `<i>`."""
-    children = [child for child in paragraph if isinstance(child.tag, str)]
-    return (len(children) == 1 and children[0].tag in ("em", "i")
-            and not (paragraph.text or "").strip() and not (children[0].tail or "").strip())
-
-
-def _has_class(node: etree._Element, name: str) -> bool:
-    return name in (node.get("class") or "").split()
-
-
-def _add_class(node: etree._Element, name: str) -> None:
-    node.set("class", " ".join([*(node.get("class") or "").split(), name]))
-
-
 #: Blocks that get an id, so the print edition's page breaks can be marked in the EPUB.
 NUMBERED_BLOCKS = frozenset({"p", "h2", "h3", "h4", "h5", "h6", "li", "dt", "dd", "pre", "figcaption"})
 
@@ -702,62 +676,6 @@ class _Lines:
         if self._newlines is None:
             self._newlines = [m.start() for m in re.finditer("\n", text)]
         return self.essay.body_line + bisect.bisect_left(self._newlines, index)
-
-
-def _set_verse(root: etree._Element) -> None:
-    """Keep a poem's lines: each line of a `{: .verse }` paragraph becomes a line of its own
-    (a block, so a line too long for the measure wraps with a hanging indent)."""
-    for verse in root.xpath('.//*[contains(concat(" ", normalize-space(@class), " "), " verse ")]'):
-        for paragraph in ([verse] if verse.tag == "p" else verse.iter("p")):
-            _split_lines(paragraph)
-
-
-def _split_lines(paragraph: etree._Element) -> None:
-    lines: list[etree._Element] = []
-    current = etree.Element("span", {"class": "verse-line"})
-
-    def add_text(text: str | None) -> None:
-        nonlocal current
-        parts = (text or "").split("\n")
-        for number, part in enumerate(parts):
-            if number:
-                lines.append(current)
-                current = etree.Element("span", {"class": "verse-line"})
-            if part:
-                if len(current):
-                    current[-1].tail = (current[-1].tail or "") + part
-                else:
-                    current.text = (current.text or "") + part
-
-    add_text(paragraph.text)
-    for child in list(paragraph):
-        tail, child.tail = child.tail, None
-        if child.tag == "br":
-            lines.append(current)
-            current = etree.Element("span", {"class": "verse-line"})
-        else:
-            current.append(child)
-        add_text(tail)
-    lines.append(current)
-    paragraph.text = None
-    for child in list(paragraph):
-        paragraph.remove(child)
-    kept = 0
-    for line in lines:
-        if line.text and not line.text.strip() and not len(line):
-            continue
-        if line.text is None and not len(line):
-            continue
-        line.text = (line.text or "").lstrip() or None
-        paragraph.append(line)
-        kept += 1
-    if kept <= SHORT_STANZA_LINES:
-        # A short stanza read across a page turn loses its shape: it is kept whole.
-        _add_class(paragraph, "short-stanza")
-
-
-#: The longest stanza kept whole on one page; a longer one may break between its lines.
-SHORT_STANZA_LINES = 6
 
 
 #: A hyphen with a space on each side, between words: a typed dash ("walls - and").

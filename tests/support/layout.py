@@ -18,7 +18,8 @@ from typing import Any
 
 from weasyprint.formatting_structure import boxes
 
-__all__ = ["LoneLine", "footnote_lines", "lines_by_element", "lines_by_section", "lone_lines"]
+__all__ = ["LoneLine", "footnote_lines", "lines_by_element", "lines_by_section", "lone_lines",
+           "text_baselines"]
 
 
 def _flow_lines(box: Any, inside: tuple[Any, ...] = ()) -> Iterator[tuple[Any, tuple[Any, ...]]]:
@@ -81,6 +82,23 @@ def footnote_lines(document: Any) -> dict[int, int]:
                 if lines:
                     counts[index] = counts.get(index, 0) + lines
     return counts
+
+
+def text_baselines(document: Any) -> dict[int, tuple[float, float]]:
+    """The first and last baselines of text on each page that has text (its flow and its notes,
+    not the running heads and folios), in CSS pixels from the top of the page."""
+    found = {}
+    for index, page in enumerate(document.pages):
+        baselines = [line.position_y + line.baseline for line in _all_lines(page._page_box)
+                     if _has_text(line) and not _in_margin_box(page._page_box, line)]
+        if baselines:
+            found[index] = (min(baselines), max(baselines))
+    return found
+
+
+def _in_margin_box(page: Any, line: Any) -> bool:
+    return any(line in set(_all_lines(box)) for box in page.children
+               if isinstance(box, boxes.MarginBox))
 
 
 def _all_lines(box: Any) -> Iterator[Any]:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import io
+import re
 import subprocess
 import unicodedata
 from collections.abc import Iterator
@@ -45,6 +46,7 @@ from .digital_file import finish_digital_file
 from .epub_assets import characters_of
 from .layout_checks import check_layout
 from .print_file import finish_print_file
+from .spreads import SPREADS_REVISION, balance_spreads
 from .weasy import ProgressCallback, layout_key, render_document
 
 #: The label of the pages before the half title (the cover and its blank verso).
@@ -205,6 +207,8 @@ class PrintStyles:
     stylesheets: tuple[Path, ...]
     roots: tuple[Path, ...]
     allow_network: bool
+    #: How the print edition's spreads are levelled (in the layout cache's key with the rest).
+    spreads_revision: int = SPREADS_REVISION
 
     @classmethod
     def of(cls, theme: Theme, project: Project) -> PrintStyles:
@@ -217,11 +221,27 @@ class PrintStyles:
     def render(self, html: str, page_css: str, diagnostics: Diagnostics,
                progress: ProgressCallback | None = None, **options) -> Document:
         """Lay out `html` on the pages `page_css` sets (a `PageGeometry`'s CSS), after the
-        theme's variables (see `render_document` for `options`)."""
-        return render_document(
-            html, base_url=self.base_url, stylesheets=list(self.stylesheets),
-            roots=list(self.roots), diagnostics=diagnostics, allow_network=self.allow_network,
-            progress=progress, preamble=f"{self.variables_css}\n{page_css}", **options)
+        theme's variables (see `render_document` for `options`). The print edition is bound in
+        spreads: its essays' facing pages are made to end level (`spreads.balance_spreads`)."""
+        def lay_out(extra_css: str, first: bool) -> tuple[Document, Diagnostics]:
+            found = Diagnostics()
+            document = render_document(
+                html, base_url=self.base_url, stylesheets=list(self.stylesheets),
+                roots=list(self.roots), diagnostics=found, allow_network=self.allow_network,
+                progress=progress if first else None,
+                preamble=f"{self.variables_css}\n{page_css}\n{extra_css}", **options)
+            return document, found
+
+        if _PRINT_EDITION.search(html):
+            document, found = balance_spreads(lay_out)
+        else:
+            document, found = lay_out("", True)
+        diagnostics.extend(found)
+        return document
+
+
+#: The print edition's <body> (its class names the edition laid out).
+_PRINT_EDITION = re.compile(r'<body[^>]*\bclass="[^"]*\bedition-print\b')
 
 
 @dataclass(frozen=True, slots=True)
