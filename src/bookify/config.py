@@ -287,6 +287,10 @@ class PrintSection(_Section):
     """Trim size: a name (`5x8`, `5.5x8.5`, `6x9`, `a5`, …) or `WIDTHxHEIGHT` with a unit."""
     recto_openers: StrictBool = True
     """Start every essay and part on a right-hand page, leaving a blank verso where needed."""
+    level_spreads: StrictBool = True
+    """Make the facing pages of each essay end on the same line (an essay whose spreads end
+    apart is laid out again, up to four times): about half as long again for a first build;
+    `false` for speed while drafting."""
     running_heads: Literal["auto", "author-title", "book-title"] = "auto"
     """Verso running head: the essay's author (`author-title`) or the book's title
     (`book-title`); `auto` chooses by whether the essays have different authors."""

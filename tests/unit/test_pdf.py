@@ -61,3 +61,22 @@ def test_modern_says_polytonic_greek_is_set_in_its_fallback_face(tmp_path) -> No
 
 def test_modern_sets_monotonic_greek_in_its_own_face_quietly(tmp_path) -> None:
     assert coverage(tmp_path, "Αθήνα, Ελλάδα.\n", (), theme="modern").items == []
+
+
+@pytest.mark.parametrize("setting, levelled", [("", True), ("level_spreads = false\n", False)])
+def test_level_spreads_can_be_turned_off(tmp_path, monkeypatch, setting: str, levelled: bool) -> None:
+    """`[print] level_spreads = false` lays the print edition out once, unlevelled (and is part
+    of the layout's cache key, through PrintStyles)."""
+    from bookify.project import load_project
+    from bookify.themes import load_theme
+
+    root = write_project(tmp_path, f'[book]\ntitle = "T"\n[print]\n{setting}')
+    book, diagnostics = rendered(root)
+    project = load_project(root)
+    calls = []
+    real = pdf.balance_spreads
+    monkeypatch.setattr(pdf, "balance_spreads", lambda lay_out: calls.append(1) or real(lay_out))
+    styles = pdf.PrintStyles.of(load_theme(project), project)
+    assert styles.level_spreads is levelled
+    pdf.lay_out_book(book, load_theme(project), project, diagnostics)
+    assert bool(calls) is levelled

@@ -207,7 +207,9 @@ class PrintStyles:
     stylesheets: tuple[Path, ...]
     roots: tuple[Path, ...]
     allow_network: bool
-    #: How the print edition's spreads are levelled (in the layout cache's key with the rest).
+    #: Whether, and how, the print edition's spreads are levelled (`[print] level_spreads`; in
+    #: the layout cache's key with the rest).
+    level_spreads: bool = True
     spreads_revision: int = SPREADS_REVISION
 
     @classmethod
@@ -216,7 +218,7 @@ class PrintStyles:
         extra = f" --accent-grey: {grey};" if grey else ""
         return cls(f":root {{ {theme.css_variables()}{extra} }}", project.root,
                    tuple(theme.stylesheets("print")), (project.root, *theme.roots),
-                   project.config.build.allow_network)
+                   project.config.build.allow_network, project.config.print.level_spreads)
 
     def render(self, html: str, page_css: str, diagnostics: Diagnostics,
                progress: ProgressCallback | None = None, **options) -> Document:
@@ -232,7 +234,7 @@ class PrintStyles:
                 preamble=f"{self.variables_css}\n{page_css}\n{extra_css}", **options)
             return document, found
 
-        if _PRINT_EDITION.search(html):
+        if self.level_spreads and _PRINT_EDITION.search(html):
             document, found = balance_spreads(lay_out)
         else:
             document, found = lay_out("", True)
