@@ -149,8 +149,9 @@ def test_unknown_key_without_a_close_match_lists_the_known_keys(tmp_path):
     # (`paper` was the example until [print] gained a real `paper` key.)
     error = config_error(tmp_path, '[book]\ntitle = "X"\n[print]\nink = "black"\n')
     assert error.message == "unknown key 'ink' in [print]"
-    assert error.hint == ("known keys: bleed, cover_wrap, crop_marks, editions, gutter, notes, paper, "
-                          "printer, recto_openers, running_heads, spine_width, trim")
+    assert error.hint == ("known keys: bleed, cover_wrap, crop_marks, editions, gutter, "
+                          "level_spreads, notes, paper, printer, recto_openers, running_heads, "
+                          "spine_width, trim")
     assert error.location.line == 4
 
 
