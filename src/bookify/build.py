@@ -29,6 +29,7 @@ from .outputs.cover_wrap import lay_out_cover_wrap, write_cover_wrap_pdf
 from .outputs.epub import write_epub
 from .outputs.html import write_html
 from .outputs.editions import lay_out_edition, lay_out_editions
+from .outputs.executors import LayoutExecutor
 from .outputs.layouts import LayoutRunner, default_jobs
 from .outputs.pdf import PrintLayout, check_font_coverage, write_pdf
 from .project import Project, key_line
@@ -84,6 +85,8 @@ def build(
     jobs: int | None = None,
     cache: bool = True,
     cache_dir: Path | None = None,
+    executor: LayoutExecutor | None = None,
+    scheduler: str | None = None,
 ) -> BuildResult:
     """Build the requested outputs of `project` into `output_dir` (default: the project's).
 
@@ -93,8 +96,18 @@ def build(
     for sending to its contributor: `<output_dir>/proofs/<id>.pdf`. `editions` chooses the PDF
     editions instead of `[print] editions`. `jobs` is how many processes lay out pages (default:
     `[build] jobs`, else one per core); `cache=False` lays everything out afresh, ignoring and
-    not filling the layout cache in `<cache_dir or output_dir>/.cache/`.
+    not filling the layout cache in `<cache_dir or output_dir>/.cache/`. `executor` lays out
+    the pages instead of this build's own processes (shared by the books of a catalogue);
+    `scheduler` (default: `[build] scheduler`) is the address of a Dask scheduler whose
+    workers lay them out.
     """
+    scheduler = scheduler or project.config.build.scheduler
+    if executor is None and scheduler:
+        from .cluster import connect
+
+        with connect(scheduler) as cluster:
+            return build(project, formats, output_dir, progress, diagnostics, strict, essay,
+                         editions, jobs, cache, cache_dir, executor=cluster)
     progress = progress or Progress()
     diagnostics = diagnostics if diagnostics is not None else Diagnostics()
     formats = list(dict.fromkeys(formats or project.config.build.formats))
@@ -105,7 +118,8 @@ def build(
                           LayoutCache((cache_dir or output_dir) / ".cache",
                                       settings.cache_max_mb * 2**20,
                                       enabled=cache and settings.cache),
-                          progress.pages)
+                          progress.pages, executor=executor,
+                          skip=(output_dir, (cache_dir or output_dir) / ".cache"))
     if essay is not None or "pdf" in formats or "epub" in formats:
         runner.prepare()
 
