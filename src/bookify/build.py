@@ -120,101 +120,101 @@ def build(
                                       enabled=cache and settings.cache),
                           progress.pages, executor=executor,
                           skip=(output_dir, (cache_dir or output_dir) / ".cache"))
-    if essay is not None or "pdf" in formats or "epub" in formats:
-        runner.prepare()
+    with runner:  # open until the EPUB's fonts are cut down too
+        if essay is not None or "pdf" in formats or "epub" in formats:
+            runner.prepare()
 
-    if essay is None and "pdf" in formats and not (editions or project.config.print.editions):
-        _no_editions(project, formats, diagnostics)
-        formats = [fmt for fmt in formats if fmt != "pdf"]
+        if essay is None and "pdf" in formats and not (editions or project.config.print.editions):
+            _no_editions(project, formats, diagnostics)
+            formats = [fmt for fmt in formats if fmt != "pdf"]
 
-    progress.stage("Reading manuscripts")
-    book = assemble_book(project, diagnostics)
-    theme = load_theme(project)
-    progress.stage("Converting essays")
-    rendered = render_book(book, project, diagnostics, progress.essays, runner.cache)
-    page_list = "epub" in formats and project.config.epub.page_list
-    if essay is not None or "pdf" in formats or page_list:
-        check_font_coverage(rendered, theme, diagnostics)
-    if strict and diagnostics.warnings:
-        _refuse(diagnostics)
-    result = BuildResult(rendered=rendered, diagnostics=diagnostics)
-    if essay is not None:
-        proof = _proof_of(rendered, essay)
-        result.rendered = proof
-        progress.stage("Laying out pages")
-        started = time.perf_counter()
-        with runner:
+        progress.stage("Reading manuscripts")
+        book = assemble_book(project, diagnostics)
+        theme = load_theme(project)
+        progress.stage("Converting essays")
+        rendered = render_book(book, project, diagnostics, progress.essays, runner.cache)
+        page_list = "epub" in formats and project.config.epub.page_list
+        if essay is not None or "pdf" in formats or page_list:
+            check_font_coverage(rendered, theme, diagnostics)
+        if strict and diagnostics.warnings:
+            _refuse(diagnostics)
+        result = BuildResult(rendered=rendered, diagnostics=diagnostics)
+        if essay is not None:
+            proof = _proof_of(rendered, essay)
+            result.rendered = proof
+            progress.stage("Laying out pages")
+            started = time.perf_counter()
             layout = lay_out_editions(runner, {"proof": lay_out_edition(
                 proof, theme, project, runner.cache, proof=True)})["proof"]
-        diagnostics.items.extend(layout.diagnostics)
-        target = output_dir / "proofs" / f"{essay}.pdf"
-        with _outputs(output_dir) as outputs:
-            write_pdf(layout, outputs.path(target))
-            outputs.commit()
-        artifact = Artifact("pdf", target, layout.pages, time.perf_counter() - started)
-        result.artifacts.append(artifact)
-        progress.done(artifact)
-        return result
+            diagnostics.items.extend(layout.diagnostics)
+            target = output_dir / "proofs" / f"{essay}.pdf"
+            with _outputs(output_dir) as outputs:
+                write_pdf(layout, outputs.path(target))
+                outputs.commit()
+            artifact = Artifact("pdf", target, layout.pages, time.perf_counter() - started)
+            result.artifacts.append(artifact)
+            progress.done(artifact)
+            return result
 
-    editions = list(editions or project.config.print.editions) if "pdf" in formats else []
-    # Every edition is laid out at once, stretch by stretch on every core; the print edition is
-    # also the source of the EPUB's print page numbers, so it is laid out for them even when it
-    # is not written.
-    progress.stage("Laying out pages")
-    started = time.perf_counter()
-    with runner:
+        editions = list(editions or project.config.print.editions) if "pdf" in formats else []
+        # Every edition is laid out at once, stretch by stretch on every core; the print edition is
+        # also the source of the EPUB's print page numbers, so it is laid out for them even when it
+        # is not written.
+        progress.stage("Laying out pages")
+        started = time.perf_counter()
         layouts = lay_out_editions(runner, {
             edition: lay_out_edition(rendered, theme, project, runner.cache, edition=edition,
                                      check=edition == "print" and edition in editions)
             for edition in dict.fromkeys([*editions, *(["print"] if page_list else [])])})
-    layout_seconds = time.perf_counter() - started
-    for layout in layouts.values():  # the layouts' own findings, in a stable order
-        diagnostics.items.extend(layout.diagnostics)
+        layout_seconds = time.perf_counter() - started
+        for layout in layouts.values():  # the layouts' own findings, in a stable order
+            diagnostics.items.extend(layout.diagnostics)
 
-    cover = None
-    if "print" in editions and project.config.print.cover_wrap:
-        progress.stage("Laying out the cover")
-        started = time.perf_counter()
-        cover = (lay_out_cover_wrap(rendered, theme, project, layouts["print"].pages,
-                                    diagnostics), time.perf_counter() - started)
-    if strict and diagnostics.warnings:
-        _refuse(diagnostics)  # layout found something (a widow, a low-resolution image…)
-
-    result.layouts = layouts
-    # Every output is composed in a staging folder first and moved into place only when all
-    # are complete: a failure at the EPUB must not leave new PDFs beside an old EPUB.
-    with _outputs(output_dir) as outputs:
-        for fmt in formats:
+        cover = None
+        if "print" in editions and project.config.print.cover_wrap:
+            progress.stage("Laying out the cover")
             started = time.perf_counter()
-            if fmt == "pdf":
-                for edition in editions:
-                    progress.stage(f"Writing the {edition} PDF")
-                    target = output_dir / f"{book.slug}-{edition}.pdf"
-                    write_pdf(layouts[edition], outputs.path(target))
-                    _finished(result, progress, Artifact(
-                        "pdf", target, layouts[edition].pages,
-                        time.perf_counter() - started + layout_seconds, edition))
-                if cover is not None:
-                    progress.stage("Writing the cover")
-                    started = time.perf_counter()
-                    target = output_dir / f"{book.slug}-cover.pdf"
-                    write_cover_wrap_pdf(cover[0], outputs.path(target))
-                    _finished(result, progress, Artifact(
-                        "pdf", target, 1, time.perf_counter() - started + cover[1], "cover"))
-                continue
-            if fmt == "epub":
-                progress.stage("Writing EPUB")
-                target = output_dir / f"{book.slug}.epub"
-                write_epub(rendered, theme, project, outputs.path(target), diagnostics,
-                           layouts["print"] if page_list else None, runner.cache)
-            else:
-                progress.stage("Writing HTML")
-                target = output_dir / "html" / "index.html"
-                write_html(rendered, theme, project, outputs.path(target.parent) / target.name,
-                           diagnostics)
-            _finished(result, progress, Artifact(fmt, target, seconds=time.perf_counter() - started))
-        outputs.commit()
-    return result
+            cover = (lay_out_cover_wrap(rendered, theme, project, layouts["print"].pages,
+                                        diagnostics), time.perf_counter() - started)
+        if strict and diagnostics.warnings:
+            _refuse(diagnostics)  # layout found something (a widow, a low-resolution image…)
+
+        result.layouts = layouts
+        # Every output is composed in a staging folder first and moved into place only when all
+        # are complete: a failure at the EPUB must not leave new PDFs beside an old EPUB.
+        with _outputs(output_dir) as outputs:
+            for fmt in formats:
+                started = time.perf_counter()
+                if fmt == "pdf":
+                    for edition in editions:
+                        progress.stage(f"Writing the {edition} PDF")
+                        target = output_dir / f"{book.slug}-{edition}.pdf"
+                        write_pdf(layouts[edition], outputs.path(target))
+                        _finished(result, progress, Artifact(
+                            "pdf", target, layouts[edition].pages,
+                            time.perf_counter() - started + layout_seconds, edition))
+                    if cover is not None:
+                        progress.stage("Writing the cover")
+                        started = time.perf_counter()
+                        target = output_dir / f"{book.slug}-cover.pdf"
+                        write_cover_wrap_pdf(cover[0], outputs.path(target))
+                        _finished(result, progress, Artifact(
+                            "pdf", target, 1, time.perf_counter() - started + cover[1], "cover"))
+                    continue
+                if fmt == "epub":
+                    progress.stage("Writing EPUB")
+                    target = output_dir / f"{book.slug}.epub"
+                    write_epub(rendered, theme, project, outputs.path(target), diagnostics,
+                               layouts["print"] if page_list else None, runner.cache,
+                               runner)
+                else:
+                    progress.stage("Writing HTML")
+                    target = output_dir / "html" / "index.html"
+                    write_html(rendered, theme, project, outputs.path(target.parent) / target.name,
+                               diagnostics)
+                _finished(result, progress, Artifact(fmt, target, seconds=time.perf_counter() - started))
+            outputs.commit()
+        return result
 
 
 def _no_editions(project: Project, formats: list[Format], diagnostics: Diagnostics) -> None:

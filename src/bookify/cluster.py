@@ -99,7 +99,9 @@ class DaskExecutor:
 
     def submit(self, request: LayoutRequest, files: BookFiles,
                progress: Callable[[int], None] | None = None) -> Future:
-        manifest = files.manifest(tuple(request.styles.roots))  # type: ignore[attr-defined]
+        # A layout reads under its styles' roots; a font to cut down carries its bytes.
+        styles = getattr(request, "styles", None)
+        manifest = files.manifest(tuple(styles.roots) if styles is not None else ())
         blobs = self._send(files, manifest)
         key = f"bookify-layout-{uuid.uuid4().hex}"
         laid_out: Future = Future()
