@@ -80,8 +80,8 @@ class DaskExecutor:
         #: The file data sent to the cluster, by SHA-256, and which books hold each.
         self._blobs: dict[str, object] = {}
         self._holders: dict[str, set[int]] = {}
-        #: The tasks under way (Dask forgets a task nobody holds).
-        self._running: dict[str, object] = {}
+        #: The tasks under way, by book (Dask forgets a task nobody holds).
+        self._running: dict[str, tuple[int, object]] = {}
         self._check_workers()
 
     def __enter__(self) -> DaskExecutor:
@@ -108,7 +108,7 @@ class DaskExecutor:
         task = self._client.submit(lay_out_on_worker, request, manifest, blobs, key=key,
                                    pure=False)
         with self._lock:
-            self._running[key] = task
+            self._running[key] = (id(files), task)
 
         def finished(done) -> None:
             try:
@@ -126,7 +126,12 @@ class DaskExecutor:
         future.exception()  # blocks until it is done, raises nothing
 
     def forget(self, files: BookFiles) -> None:
-        """Let the cluster drop the files no other book under way holds."""
+        """Cancel the book's layouts still under way (a book that failed has no use for them),
+        and let the cluster drop the files no other book under way holds."""
+        with self._lock:
+            unfinished = [task for book, task in self._running.values() if book == id(files)]
+        if unfinished:
+            self._client.cancel(unfinished)
         with self._lock:
             for digest in list(self._holders):
                 holders = self._holders[digest]
