@@ -184,7 +184,7 @@ def worker_versions() -> dict[str, object]:
     import pydyf
     import weasyprint
 
-    from .outputs import divisions, furniture  # noqa: F401 — imported to be ready
+    from .outputs import divisions, epub_assets, furniture  # noqa: F401 — to be ready
     from .outputs.weasy import LINE_BREAKING_REVISION
 
     return {"bookify": __version__, "line breaking": LINE_BREAKING_REVISION,

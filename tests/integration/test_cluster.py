@@ -22,6 +22,7 @@ distributed = pytest.importorskip(
     "distributed", reason="the cluster extra is not installed (pip install 'bookify[cluster]')")
 
 from bookify.assemble import assemble_book  # noqa: E402
+from bookify.build import build  # noqa: E402
 from bookify.cache import LayoutCache  # noqa: E402
 from bookify.catalogue import Catalogue, Title, build_catalogue  # noqa: E402
 from bookify.cluster import DaskExecutor, lay_out_on_worker  # noqa: E402
@@ -188,3 +189,16 @@ def test_a_layout_that_kills_every_worker_fails_its_book_and_only_its_book(clien
     assert not (tmp_path / doomed.name).exists() or not any((tmp_path / doomed.name).iterdir())
     assert built.ok and _outputs(tmp_path / kept.name) == pooled[1]
     client.wait_for_workers(2, timeout=60)
+
+
+def test_one_book_built_with_scheduler_is_laid_out_by_the_cluster(client, books, pooled,
+                                                                 tmp_path, monkeypatch):
+    """`bookify build --scheduler ADDRESS` for one book: connected by address, the pages laid
+    out by the cluster's workers (none here), the same bytes."""
+    laid_out_here = []
+    monkeypatch.setattr("bookify.outputs.layouts.LayoutRunner._lay_out_here",
+                        lambda *args: laid_out_here.append(args))
+    result = build(load_project(books[0]), FORMATS, tmp_path, diagnostics=Diagnostics(),
+                   cache=False, scheduler=client.scheduler.address)
+    assert laid_out_here == []
+    assert {a.path.name: a.path.read_bytes() for a in result.artifacts} == pooled[0]

@@ -238,7 +238,8 @@ def _context() -> multiprocessing.context.BaseContext:
     (not on Linux), each worker is a fresh interpreter."""
     if "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["bookify.outputs.divisions", "bookify.outputs.furniture"])
+        context.set_forkserver_preload(["bookify.outputs.divisions", "bookify.outputs.furniture",
+                                          "bookify.outputs.epub_assets"])
         return context
     return multiprocessing.get_context("spawn")
 
