@@ -10,7 +10,6 @@ Skipped when the cluster extra (`distributed`) is not installed.
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import threading
 import time
