@@ -1,4 +1,5 @@
-"""Benchmark: how long `bookify build` takes, cold and warm, on the public-domain corpus, as ratios to a baseline.
+"""Benchmark: how long `bookify build` takes, cold and warm, on the public-domain corpus, as
+ratios to a baseline.
 
 The baseline, run in the same invocation on the same machine, is the bare engine: the same essays
 through plain Python-Markdown into one HTML file with a minimal stylesheet (page size and font

@@ -14,10 +14,11 @@ layout cache) into its own output folders:
   cluster once), the files sent to it included.
 
 The rows are books per minute, the ratio to serial, and the CPU time this process (the client:
-reading, converting, assembling, writing) spent per book — with workers, the client's share, which
-bounds the throughput one client can reach however many workers there are; the cluster's ratio to the pool is its
-scheduling and data-transfer overhead. Every PDF and EPUB is also compared across the three ways:
-the bytes must be the same (SOURCE_DATE_EPOCH is set). Figures are the best of `--runs`.
+reading, converting, assembling, writing) spent per book — with workers, the client's share,
+which bounds the throughput one client can reach however many workers there are; the cluster's
+ratio to the pool is its scheduling and data-transfer overhead. Every PDF and EPUB is also
+compared across the three ways: the bytes must be the same (SOURCE_DATE_EPOCH is set).
+Figures are the best of `--runs`.
 
     python bench/catalogue.py [--books 4] [--fixture features] [--jobs N] [--runs 1]
 """
@@ -54,8 +55,8 @@ def make_books(fixture: str, count: int, folder: Path) -> list[Path]:
         shutil.copytree(PROJECTS / fixture, root, ignore=shutil.ignore_patterns("build"))
         config = root / "bookify.toml"
         text = config.read_text(encoding="utf-8")
-        text = re.sub(r'^(title\s*=\s*")([^"]*)"', lambda m: f'{m[1]}{m[2]} (Volume {number})"',
-                      text, count=1, flags=re.M)
+        text = re.sub(r'^(title\s*=\s*"[^"]*)"', rf'\1 (Volume {number})"', text, count=1,
+                      flags=re.M)
         config.write_text(text, encoding="utf-8")
         books.append(root)
     return books

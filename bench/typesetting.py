@@ -287,7 +287,8 @@ def report(label: str, figures: dict[str, object]) -> str:
     ragged = f["justified"] < 0.3 * f["body_lines"]
     loose2 = "ragged right" if ragged else percent(f["loose2"], f["justified"])
     short = ", ".join(f"p. {n}: {c}" for n, c in f["short_pages"]) or "none"
-    return (f"| {label} | {f['pages']} | {loose2} | {'–' if ragged else percent(f['loose15'], f['justified'])} | "
+    loose15 = "–" if ragged else percent(f["loose15"], f["justified"])
+    return (f"| {label} | {f['pages']} | {loose2} | {loose15} | "
             f"{f['off_line']} / {f['spreads']} (+{f['off_part']} part) | "
             f"{len(f['short_pages'])} ({short}) | {f['fragments']} | "
             f"{f['turns']} | {f['dash_lines']} |")

@@ -59,10 +59,10 @@ def test_ci_runs_the_readme_test_command() -> None:
 def test_the_cover_size_advice_is_the_one_the_build_gives() -> None:
     """The README asks for the cover image the print cover's check asks for (300 dpi over the
     front panel and its bleed, at the default trim), not a different figure."""
+    import math
+
     from bookify.config import PrintSection
     from bookify.outputs.cover_wrap import GOOD_IMAGE_DPI
-
-    import math
 
     trim = PrintSection().trim
     width = math.ceil((trim.width_pt / 72 + 0.125) * GOOD_IMAGE_DPI)

@@ -12,14 +12,18 @@ import unicodedata
 from pathlib import Path
 
 from .config import PartEntry
+from .contributors import CONTRIBUTORS_FILE, Roster, load_roster
 from .diagnostics import Diagnostics
 from .errors import BookifyError, ConfigError, Location, ManuscriptError
-from .imagecheck import ImageProblem, check_image
-from .contributors import CONTRIBUTORS_FILE, Roster, load_roster
-from .manuscript import (Manuscript, front_matter_line, read_manuscript, read_markdown_text,
-                         split_front_matter)
+from .manuscript import (
+    Manuscript,
+    front_matter_line,
+    read_manuscript,
+    read_markdown_text,
+    split_front_matter,
+)
 from .model import BackMatter, Book, Essay, Part
-from .project import Project, key_line
+from .project import Project, cover_path, manuscript_path
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 #: Reviewers' comments `bookify import` keeps beside an essay: never part of the book.
@@ -73,7 +77,7 @@ def assemble_book(project: Project, diagnostics: Diagnostics) -> Book:
                              ManuscriptError)
     ids: dict[str, Path] = {}
     #: The ids an essay's `slug:` gave it, with the slug as written.
-    slugged: dict[str, str] = {}
+    slugged: dict[str, str | None] = {}
     roster = load_roster(project.root)
 
     def load(path: Path) -> Essay | None:
@@ -172,22 +176,7 @@ def assemble_book(project: Project, diagnostics: Diagnostics) -> Book:
     meta = config.book.model_copy(update={
         key: [_person_name(roster, r) for r in getattr(config.book, key)]
         for key in ("foreword_by", "introduction_by")})
-    cover = None
-    if meta.cover:
-        location = Location(project.config_path, key_line(project.root, ("book", "cover")),
-                            "book.cover")
-        cover = project.resolve(meta.cover, what="cover image", location=location)
-        if not cover.is_file():
-            raise ConfigError(
-                f"book.cover: no file '{meta.cover}'",
-                location,
-                "give the cover image's path relative to the project folder",
-            )
-        try:
-            check_image(cover)
-        except ImageProblem as problem:
-            raise ConfigError(f"book.cover '{meta.cover}': {problem.message}", location,
-                              problem.hint) from None
+    cover = cover_path(project)  # checked as the project loaded; this finds the same file
     book = Book(
         meta=meta,
         print=config.print,
@@ -293,32 +282,11 @@ def _is_draft(path: Path) -> bool:
 
 
 def _listed(project: Project, name: str, key: str, listed: set[Path]) -> Path:
-    location = Location(project.config_path, _line_of(project.config_path, name), key)
-    path = project.resolve(name, base=project.manuscripts_dir, what="manuscript", location=location)
-    if not path.is_relative_to(project.manuscripts_dir.resolve()):
-        raise ConfigError(
-            f"contents lists '{name}', which is not in manuscripts/",
-            location,
-            "keep every essay in manuscripts/ and list it relative to that folder",
-        )
-    if not path.is_file():
-        raise ConfigError(
-            f"contents lists '{name}', but there is no such file in manuscripts/",
-            location,
-            "check the spelling, or remove the entry from contents (or delete 'contents' to "
-            "use every file in manuscripts/ in file-name order)",
-        )
-    if path in listed:
-        raise ConfigError(f"contents lists '{name}' twice", location, "remove one of the entries")
+    """The file of a manuscript bookify.toml names (checked as the project loaded), noted as
+    listed."""
+    path = manuscript_path(project, name, key)
     listed.add(path)
     return path
-
-
-def _line_of(path: Path, needle: str) -> int | None:
-    for number, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), start=1):
-        if f'"{needle}"' in line or f"'{needle}'" in line:
-            return number
-    return None
 
 
 def _person_name(roster: Roster, reference: str) -> str:

@@ -10,30 +10,30 @@ layout pipeline and cache (`outputs/editions.py`).
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import difflib
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .anatomy import book_divisions
 from .assemble import assemble_book
 from .cache import LayoutCache
 from .diagnostics import Diagnostics
-from .errors import BookifyError, ConfigError, Location, RenderError
-from .fsutil import OutputFolderError, OutputSet, prepare_output_folder
+from .errors import BookifyError, ConfigError, RenderError
 from .formats import FORMATS, Format  # noqa: F401 (FORMATS is re-exported)
+from .fsutil import OutputFolderError, OutputSet, prepare_output_folder
 from .markdown import render_book
-from .model import BackMatter, RenderedBook
+from .model import RenderedBook
 from .outputs.cover_wrap import lay_out_cover_wrap, write_cover_wrap_pdf
-from .outputs.epub import write_epub
-from .outputs.html import write_html
 from .outputs.editions import lay_out_edition, lay_out_editions
+from .outputs.epub import write_epub
 from .outputs.executors import LayoutExecutor
+from .outputs.html import write_html
 from .outputs.layouts import LayoutRunner, default_jobs
-from .outputs.pdf import PrintLayout, check_font_coverage, write_pdf
-from .project import Project, key_line
-from .themes import load_theme
+from .outputs.pdf import PrintLayout, check_font_coverage, write_excerpt, write_pdf
+from .project import Project
+from .themes import Theme, load_theme
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +46,8 @@ class Artifact:
     seconds: float = 0.0
     #: For a PDF: `print`, `digital` or `cover` (the print cover wrap).
     edition: str | None = None
+    #: The words it holds, when not the whole book's (a proof of one essay).
+    words: int | None = None
 
 
 @dataclass
@@ -85,6 +87,7 @@ def build(
     jobs: int | None = None,
     cache: bool = True,
     cache_dir: Path | None = None,
+    before_layout: Callable[[RenderedBook], None] | None = None,
     executor: LayoutExecutor | None = None,
     scheduler: str | None = None,
 ) -> BuildResult:
@@ -92,14 +95,16 @@ def build(
 
     With `strict`, any warning (an image without alt text, a dead link…) stops the build before
     an output is written, for publishing pipelines that must not ship a flawed book.
-    With `essay` (an essay's id), only a proof PDF of that essay is made, in the book's styles,
-    for sending to its contributor: `<output_dir>/proofs/<id>.pdf`. `editions` chooses the PDF
-    editions instead of `[print] editions`. `jobs` is how many processes lay out pages (default:
-    `[build] jobs`, else one per core); `cache=False` lays everything out afresh, ignoring and
-    not filling the layout cache in `<cache_dir or output_dir>/.cache/`. `executor` lays out
-    the pages instead of this build's own processes (shared by the books of a catalogue);
-    `scheduler` (default: `[build] scheduler`) is the address of a Dask scheduler whose
-    workers lay them out.
+    With `essay` (the id of an essay or of a front- or back-matter piece), only a proof PDF of
+    that text is made for sending to its contributor: `<output_dir>/proofs/<id>.pdf`, its pages
+    as the print edition has them (folios, running heads), with its own warnings alone. `editions`
+    chooses the PDF editions instead of `[print] editions`. `jobs` is how many processes lay out
+    pages (default: `[build] jobs`, else one per core); `cache=False` lays everything out afresh, ignoring and
+    not filling the layout cache in `<cache_dir or output_dir>/.cache/`. `before_layout` is
+    handed the rendered book before any page is laid out, to refuse what the caller asked of it
+    (a proof's essay ids) while that costs nothing. `executor` lays out the pages instead of this
+    build's own processes (shared by the books of a catalogue); `scheduler` (default:
+    `[build] scheduler`) is the address of a Dask scheduler whose workers lay them out.
     """
     scheduler = scheduler or project.config.build.scheduler
     if executor is None and scheduler:
@@ -107,7 +112,7 @@ def build(
 
         with connect(scheduler) as cluster:
             return build(project, formats, output_dir, progress, diagnostics, strict, essay,
-                         editions, jobs, cache, cache_dir, executor=cluster)
+                         editions, jobs, cache, cache_dir, before_layout, executor=cluster)
     progress = progress or Progress()
     diagnostics = diagnostics if diagnostics is not None else Diagnostics()
     formats = list(dict.fromkeys(formats or project.config.build.formats))
@@ -121,107 +126,102 @@ def build(
                           progress.pages, executor=executor,
                           skip=(output_dir, (cache_dir or output_dir) / ".cache"))
     with runner:  # open until the EPUB's fonts are cut down too
-        if essay is not None or "pdf" in formats or "epub" in formats:
-            runner.prepare()
+        return _build_with(runner, project, formats, output_dir, progress, diagnostics, strict,
+                           essay, editions, before_layout)
 
-        if essay is None and "pdf" in formats and not (editions or project.config.print.editions):
-            _no_editions(project, formats, diagnostics)
-            formats = [fmt for fmt in formats if fmt != "pdf"]
 
-        progress.stage("Reading manuscripts")
-        book = assemble_book(project, diagnostics)
-        theme = load_theme(project)
-        progress.stage("Converting essays")
-        rendered = render_book(book, project, diagnostics, progress.essays, runner.cache)
-        page_list = "epub" in formats and project.config.epub.page_list
-        if essay is not None or "pdf" in formats or page_list:
-            check_font_coverage(rendered, theme, diagnostics)
-        if strict and diagnostics.warnings:
-            _refuse(diagnostics)
-        result = BuildResult(rendered=rendered, diagnostics=diagnostics)
-        if essay is not None:
-            proof = _proof_of(rendered, essay)
-            result.rendered = proof
-            progress.stage("Laying out pages")
-            started = time.perf_counter()
-            layout = lay_out_editions(runner, {"proof": lay_out_edition(
-                proof, theme, project, runner.cache, proof=True)})["proof"]
-            diagnostics.items.extend(layout.diagnostics)
-            target = output_dir / "proofs" / f"{essay}.pdf"
-            with _outputs(output_dir) as outputs:
-                write_pdf(layout, outputs.path(target))
-                outputs.commit()
-            artifact = Artifact("pdf", target, layout.pages, time.perf_counter() - started)
-            result.artifacts.append(artifact)
-            progress.done(artifact)
-            return result
+def _build_with(runner: LayoutRunner, project: Project, formats: list[Format],
+                output_dir: Path, progress: Progress, diagnostics: Diagnostics, strict: bool,
+                essay: str | None, editions: Sequence[str] | None,
+                before_layout: Callable[[RenderedBook], None] | None) -> BuildResult:
+    """`build`, once its layout runner is made."""
+    if essay is not None or "pdf" in formats or "epub" in formats:
+        runner.prepare()
 
-        editions = list(editions or project.config.print.editions) if "pdf" in formats else []
-        # Every edition is laid out at once, stretch by stretch on every core; the print edition is
-        # also the source of the EPUB's print page numbers, so it is laid out for them even when it
-        # is not written.
-        progress.stage("Laying out pages")
+    if essay is None and "pdf" in formats and not (editions or project.config.print.editions):
+        _no_editions(project, formats, diagnostics)
+        formats = [fmt for fmt in formats if fmt != "pdf"]
+
+    progress.stage("Reading manuscripts")
+    book = assemble_book(project, diagnostics)
+    theme = load_theme(project)
+    progress.stage("Converting essays")
+    rendered = render_book(book, project, diagnostics, progress.essays, runner.cache)
+    page_list = "epub" in formats and project.config.epub.page_list
+    if essay is not None or "pdf" in formats or page_list:
+        check_font_coverage(rendered, theme, diagnostics)
+    if before_layout is not None:
+        before_layout(rendered)
+    result = BuildResult(rendered=rendered, diagnostics=diagnostics)
+    if essay is not None:
+        return _proof(result, essay, theme, project, runner, output_dir, progress, strict)
+    if strict and diagnostics.warnings:
+        _refuse(diagnostics)
+
+    editions = list(editions or project.config.print.editions) if "pdf" in formats else []
+    # Every edition is laid out at once, stretch by stretch on every core; the print edition is
+    # also the source of the EPUB's print page numbers, so it is laid out for them even when it
+    # is not written.
+    progress.stage("Laying out pages")
+    started = time.perf_counter()
+    layouts = lay_out_editions(runner, {
+        edition: lay_out_edition(rendered, theme, project, runner.cache, edition=edition,
+                                 check=edition == "print" and edition in editions)
+        for edition in dict.fromkeys([*editions, *(["print"] if page_list else [])])})
+    layout_seconds = time.perf_counter() - started
+    for layout in layouts.values():  # the layouts' own findings, in a stable order
+        diagnostics.items.extend(layout.diagnostics)
+
+    cover = None
+    if "print" in editions and project.config.print.cover_wrap:
+        progress.stage("Laying out the cover")
         started = time.perf_counter()
-        layouts = lay_out_editions(runner, {
-            edition: lay_out_edition(rendered, theme, project, runner.cache, edition=edition,
-                                     check=edition == "print" and edition in editions)
-            for edition in dict.fromkeys([*editions, *(["print"] if page_list else [])])})
-        layout_seconds = time.perf_counter() - started
-        for layout in layouts.values():  # the layouts' own findings, in a stable order
-            diagnostics.items.extend(layout.diagnostics)
+        cover = (lay_out_cover_wrap(rendered, theme, project, layouts["print"].pages,
+                                    diagnostics), time.perf_counter() - started)
+    if strict and diagnostics.warnings:
+        _refuse(diagnostics)  # layout found something (a widow, a low-resolution image…)
 
-        cover = None
-        if "print" in editions and project.config.print.cover_wrap:
-            progress.stage("Laying out the cover")
+    result.layouts = layouts
+    # Every output is composed in a staging folder first and moved into place only when all
+    # are complete: a failure at the EPUB must not leave new PDFs beside an old EPUB.
+    with _outputs(output_dir) as outputs:
+        for fmt in formats:
             started = time.perf_counter()
-            cover = (lay_out_cover_wrap(rendered, theme, project, layouts["print"].pages,
-                                        diagnostics), time.perf_counter() - started)
-        if strict and diagnostics.warnings:
-            _refuse(diagnostics)  # layout found something (a widow, a low-resolution image…)
-
-        result.layouts = layouts
-        # Every output is composed in a staging folder first and moved into place only when all
-        # are complete: a failure at the EPUB must not leave new PDFs beside an old EPUB.
-        with _outputs(output_dir) as outputs:
-            for fmt in formats:
-                started = time.perf_counter()
-                if fmt == "pdf":
-                    for edition in editions:
-                        progress.stage(f"Writing the {edition} PDF")
-                        target = output_dir / f"{book.slug}-{edition}.pdf"
-                        write_pdf(layouts[edition], outputs.path(target))
-                        _finished(result, progress, Artifact(
-                            "pdf", target, layouts[edition].pages,
-                            time.perf_counter() - started + layout_seconds, edition))
-                    if cover is not None:
-                        progress.stage("Writing the cover")
-                        started = time.perf_counter()
-                        target = output_dir / f"{book.slug}-cover.pdf"
-                        write_cover_wrap_pdf(cover[0], outputs.path(target))
-                        _finished(result, progress, Artifact(
-                            "pdf", target, 1, time.perf_counter() - started + cover[1], "cover"))
-                    continue
-                if fmt == "epub":
-                    progress.stage("Writing EPUB")
-                    target = output_dir / f"{book.slug}.epub"
-                    write_epub(rendered, theme, project, outputs.path(target), diagnostics,
-                               layouts["print"] if page_list else None, runner.cache,
-                               runner)
-                else:
-                    progress.stage("Writing HTML")
-                    target = output_dir / "html" / "index.html"
-                    write_html(rendered, theme, project, outputs.path(target.parent) / target.name,
-                               diagnostics)
-                _finished(result, progress, Artifact(fmt, target, seconds=time.perf_counter() - started))
-            outputs.commit()
-        return result
+            if fmt == "pdf":
+                for edition in editions:
+                    progress.stage(f"Writing the {edition} PDF")
+                    target = output_dir / f"{book.slug}-{edition}.pdf"
+                    write_pdf(layouts[edition], outputs.path(target))
+                    _finished(result, progress, Artifact(
+                        "pdf", target, layouts[edition].pages,
+                        time.perf_counter() - started + layout_seconds, edition))
+                if cover is not None:
+                    progress.stage("Writing the cover")
+                    started = time.perf_counter()
+                    target = output_dir / f"{book.slug}-cover.pdf"
+                    write_cover_wrap_pdf(cover[0], outputs.path(target))
+                    _finished(result, progress, Artifact(
+                        "pdf", target, 1, time.perf_counter() - started + cover[1], "cover"))
+                continue
+            if fmt == "epub":
+                progress.stage("Writing EPUB")
+                target = output_dir / f"{book.slug}.epub"
+                write_epub(rendered, theme, project, outputs.path(target), diagnostics,
+                           layouts["print"] if page_list else None, runner.cache, runner)
+            else:
+                progress.stage("Writing HTML")
+                target = output_dir / "html" / "index.html"
+                write_html(rendered, theme, project, outputs.path(target.parent) / target.name,
+                           diagnostics)
+            _finished(result, progress, Artifact(fmt, target, seconds=time.perf_counter() - started))
+        outputs.commit()
+    return result
 
 
 def _no_editions(project: Project, formats: list[Format], diagnostics: Diagnostics) -> None:
     """`--format pdf` with `[print] editions = []`: nothing to write is an error when the PDF is
     all that was asked for, else a warning (the other formats are built)."""
-    location = Location(project.config_path, key_line(project.root, ("print", "editions")),
-                        "print.editions")
+    location = project.config_location(("print", "editions"))
     if formats == ["pdf"]:
         raise ConfigError(
             "[print] editions is empty, so there is no PDF to build", location,
@@ -268,15 +268,47 @@ def _finished(result: BuildResult, progress: Progress, artifact: Artifact) -> No
     progress.done(artifact)
 
 
-def _proof_of(rendered: RenderedBook, essay_id: str) -> RenderedBook:
-    """The rendered book cut down to one essay, for a contributor's proof."""
-    essays = {e.id: e for e in rendered.essays()}
-    if essay_id not in essays:
-        close = difflib.get_close_matches(essay_id, essays, n=1)
+def _proof(result: BuildResult, essay_id: str, theme: Theme, project: Project,
+           runner: LayoutRunner, output_dir: Path, progress: Progress, strict: bool
+           ) -> BuildResult:
+    """A contributor's proof of one text (an essay, or a front- or back-matter piece): its
+    pages cut from the print edition, with the book's folios and running heads, and the
+    warnings of that text alone."""
+    rendered, diagnostics = result.rendered, result.diagnostics
+    divisions = book_divisions(rendered, "print")
+    texts = {d.id: n for n, d in enumerate(divisions) if d.essay is not None}
+    if essay_id not in texts:
+        close = difflib.get_close_matches(essay_id, texts, n=1)
         raise BookifyError(
-            f"no essay with the id '{essay_id}'",
+            f"no essay or front- or back-matter piece with the id '{essay_id}'",
             hint=(f"did you mean '{close[0]}'? " if close else "")
             + "an essay's id is its file name without a leading number, or its 'slug:'",
         )
-    book = dataclasses.replace(rendered.book, back_matter=BackMatter())
-    return dataclasses.replace(rendered, book=book, contents=(essays[essay_id],), people=())
+    number = texts[essay_id]
+    source = divisions[number].essay.essay.source.resolve()  # type: ignore[union-attr]
+    diagnostics.items[:] = [d for d in diagnostics.items
+                            if d.location.path is None or d.location.path.resolve() == source]
+    if strict and diagnostics.warnings:
+        _refuse(diagnostics)
+    progress.stage("Laying out pages")
+    started = time.perf_counter()
+    with runner:
+        layout = lay_out_editions(runner, {"print": lay_out_edition(
+            rendered, theme, project, runner.cache, edition="print", check=True)})["print"]
+    first = layout.first_page_with(essay_id) or 0
+    following = (layout.first_page_with(divisions[number + 1].id)
+                 if number + 1 < len(divisions) else None)
+    stop = following if following is not None else layout.pages
+    while stop > first + 1 and layout.page_facts[stop - 1].blank:
+        stop -= 1  # the blank verso before the next recto opener is not the text's
+    diagnostics.items.extend(layout.division_diagnostics.get(essay_id, layout.diagnostics))
+    if strict and diagnostics.warnings:
+        _refuse(diagnostics)
+    target = output_dir / "proofs" / f"{essay_id}.pdf"
+    with _outputs(output_dir) as outputs:
+        write_excerpt(layout, range(first, stop), outputs.path(target))
+        outputs.commit()
+    artifact = Artifact("pdf", target, stop - first, time.perf_counter() - started, None,
+                        divisions[number].essay.words)  # type: ignore[union-attr]
+    _finished(result, progress, artifact)
+    return result

@@ -185,7 +185,8 @@ class LayoutCache:
         if data is None:
             return None
         try:
-            return pickle.loads(data)
+            value: object = pickle.loads(data)
+            return value
         except Exception:  # a pickle of a renamed class fails in many ways; all mean "corrupt"
             self._discard(self._path(key))
             return None

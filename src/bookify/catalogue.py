@@ -30,7 +30,7 @@ import tomllib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError
 
@@ -126,13 +126,14 @@ def load_catalogue(path: Path) -> Catalogue:
     return Catalogue(tuple(titles), parsed.build.scheduler, parsed.build.jobs)
 
 
-def _problem(error: dict, path: Path, text: str) -> ConfigError:
+def _problem(error: Any, path: Path, text: str) -> ConfigError:
     loc = tuple(error["loc"])
     key = "".join(f"[{part}]" if isinstance(part, int) else (f".{part}" if i else str(part))
                   for i, part in enumerate(loc))
     location = Location(path, _line(text, loc), key or None)
     if error["type"] == "extra_forbidden":
-        table = {"book": _BookTable, "build": _BuildTable}.get(loc[0] if len(loc) > 1 else "")
+        tables: dict[str, type[BaseModel]] = {"book": _BookTable, "build": _BuildTable}
+        table = tables.get(loc[0] if len(loc) > 1 else "")
         known = sorted((table or _CatalogueFile).model_fields)
         where = f"[[{loc[0]}]]" if len(loc) > 2 else f"[{loc[0]}]" if len(loc) > 1 else "the file"
         return ConfigError(f"unknown key '{loc[-1]}' in {where}", location,
@@ -147,7 +148,7 @@ def _problem(error: dict, path: Path, text: str) -> ConfigError:
     return ConfigError(f"{key}: {message}", location, None)
 
 
-def _line(text: str, loc: tuple) -> int | None:
+def _line(text: str, loc: tuple[Any, ...]) -> int | None:
     """The line of `loc` (`("book", 2, "printer")`, `("build", "jobs")`) in the catalogue."""
     lines = text.splitlines()
     table, rest = loc[0], loc[1:]
@@ -234,8 +235,8 @@ def build_catalogue(
             finished(outcome)
         return outcome
 
-    with concurrent.futures.ThreadPoolExecutor(books, thread_name_prefix="bookify-book") as pool:
-        return list(pool.map(one, catalogue.titles))
+    with concurrent.futures.ThreadPoolExecutor(books, thread_name_prefix="bookify-book") as threads:
+        return list(threads.map(one, catalogue.titles))
 
 
 def _build_title(title: Title, formats: Sequence[Format] | None, executor: LayoutExecutor,

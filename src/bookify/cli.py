@@ -118,7 +118,8 @@ def build_command(project_dirs: tuple[Path, ...], catalogue_file: Path | None, f
                        reporter, diagnostics, strict=strict, essay=essay, jobs=jobs,
                        cache=not no_cache, scheduler=scheduler)
     for artifact in result.artifacts:
-        reporter.artifact(artifact, result.rendered.words)
+        reporter.artifact(artifact, result.rendered.words if artifact.words is None
+                          else artifact.words)
     if preflight:
         from .preflight import check_files
 
@@ -217,19 +218,21 @@ def proof_command(project_dir: Path, pages: str | None, essays: tuple[str, ...],
     from .build import build
     from .console import Reporter
     from .project import load_project
-    from .proof import pages_for, write_spreads
+    from .proof import PageSelection, write_spreads
 
     reporter = Reporter(project_dir.resolve(), quiet)
     diagnostics = Diagnostics()
     with _reporting(reporter, diagnostics, debug):
+        selection = PageSelection.parse(pages, essays)
         project = load_project(project_dir)
         folder = output_dir.resolve() if output_dir else project.output_dir / "proof"
         # The proof's PDF goes beside its spreads: the build's outputs stay as they are.
         result = build(project, ["pdf"], folder, reporter, diagnostics, editions=[edition],
-                       jobs=jobs, cache=not no_cache, cache_dir=project.output_dir)
+                       jobs=jobs, cache=not no_cache, cache_dir=project.output_dir,
+                       before_layout=selection.check_essays)
         layout = result.layouts[edition]
         pdf = next(a.path for a in result.artifacts if a.edition == edition)
-        written = write_spreads(pdf, layout, pages_for(layout, pages, essays), folder, dpi)
+        written = write_spreads(pdf, layout, selection.pages(layout), folder, dpi)
     for path in written:
         reporter.wrote(path)
 
@@ -275,8 +278,10 @@ def _accept_changes_option(command):
 @click.option("--title", help="The book's title (default: from the folder name).")
 @click.option("--from", "sources", type=click.Path(path_type=Path), metavar="FOLDER",
               help="Import the .docx and .odt files in FOLDER as the essays (no examples).")
+@click.option("--language", metavar="TAG",
+              help="The book's language and region, e.g. en-US or en-GB (default: the system's).")
 @_accept_changes_option
-def new_command(folder: Path, title: str | None, sources: Path | None,
+def new_command(folder: Path, title: str | None, sources: Path | None, language: str | None,
                 accept_changes: bool) -> None:
     """Start a book project in FOLDER, with example essays (or the documents of --from).
 
@@ -288,12 +293,13 @@ def new_command(folder: Path, title: str | None, sources: Path | None,
         if sources is None:
             from .scaffold import new_project
 
-            written, reports = new_project(folder, title), []
+            written, reports = new_project(folder, title, language=language), []
         else:
             from .importing.project import ImportOptions, new_project_from
 
             written, reports = new_project_from(folder, title, sources,
-                                                ImportOptions(accept_changes=accept_changes))
+                                                ImportOptions(accept_changes=accept_changes),
+                                                language)
     except BookifyError as error:
         print_error(error)
         sys.exit(error.exit_code)

@@ -33,6 +33,7 @@ import uuid
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future
 from pathlib import Path
+from typing import Any, cast
 
 from . import __version__
 from .errors import BookifyError, Location, RenderError
@@ -55,14 +56,15 @@ def connect(address: str) -> DaskExecutor:
             "laying out on a Dask cluster needs the distributed package",
             hint="pip install 'bookify[cluster]'") from None
     try:
-        client = Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
+        client = Client(address, timeout=CONNECT_TIMEOUT,  # type: ignore[no-untyped-call]
+                        set_as_default=False)
     except (OSError, TimeoutError, ValueError) as error:
         raise RenderError(f"no Dask scheduler answers at {address} ({error})",
                           Location(key="build.scheduler"), _HINT) from None
     try:
         return DaskExecutor(client, owns_client=True)
     except BaseException:
-        client.close()
+        client.close()  # type: ignore[no-untyped-call]
         raise
 
 
@@ -73,7 +75,7 @@ class DaskExecutor:
 
     remote = True
 
-    def __init__(self, client, owns_client: bool = False) -> None:
+    def __init__(self, client: Any, owns_client: bool = False) -> None:
         self._client = client
         self._owns_client = owns_client
         self._lock = threading.Lock()
@@ -98,19 +100,19 @@ class DaskExecutor:
         pass
 
     def submit(self, request: LayoutRequest, files: BookFiles,
-               progress: Callable[[int], None] | None = None) -> Future:
+               progress: Callable[[int], None] | None = None) -> Future[Any]:
         # A layout reads under its styles' roots; a font to cut down carries its bytes.
         styles = getattr(request, "styles", None)
         manifest = files.manifest(tuple(styles.roots) if styles is not None else ())
         blobs = self._send(files, manifest)
         key = f"bookify-layout-{uuid.uuid4().hex}"
-        laid_out: Future = Future()
+        laid_out: Future[Any] = Future()
         task = self._client.submit(lay_out_on_worker, request, manifest, blobs, key=key,
                                    pure=False)
         with self._lock:
             self._running[key] = (id(files), task)
 
-        def finished(done) -> None:
+        def finished(done: Any) -> None:
             try:
                 laid_out.set_result(done.result())
             except BaseException as error:  # noqa: BLE001 — handed to whoever reads the result
@@ -122,7 +124,7 @@ class DaskExecutor:
         task.add_done_callback(finished)
         return laid_out
 
-    def wait(self, future: Future) -> None:
+    def wait(self, future: Future[Any]) -> None:
         future.exception()  # blocks until it is done, raises nothing
 
     def forget(self, files: BookFiles) -> None:
@@ -231,7 +233,7 @@ def lay_out_on_worker(request: LayoutRequest, manifest: Manifest,
     reads: dict[str, str] = {}
     with _LAYING_OUT:
         try:
-            layout = moved(request, here).lay_out(None, reads=reads)
+            layout = cast(LayoutRequest, moved(request, here)).lay_out(None, reads=reads)
         except BookifyError as error:
             raise moved_error(error, back) from None
     return moved(layout, back), {str(moved(Path(path), back)): digest
@@ -308,6 +310,7 @@ def moved(value: object, places: Mapping[Path, Path]) -> object:
 def moved_error(error: BookifyError, places: Mapping[Path, Path]) -> BookifyError:
     """`error` with the paths of its location (and of the errors found with it) moved."""
     again = type(error).__new__(type(error))
-    BookifyError.__init__(again, error.message, moved(error.location, places), error.hint)
+    BookifyError.__init__(again, error.message, cast(Location, moved(error.location, places)),
+                          error.hint)
     again.also = tuple(moved_error(other, places) for other in error.also)
     return again

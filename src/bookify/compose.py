@@ -15,7 +15,7 @@ from . import __version__
 from .anatomy import BACK_PAGES, Division, book_divisions
 from .model import RenderedBook
 from .project import Project
-from .themes import Theme
+from .themes import Theme, join_names
 
 
 def template_context(
@@ -26,8 +26,12 @@ def template_context(
     meta = book.meta
     credited = list(meta.authors) or list(meta.editors)
     title_text = meta.title + (f": {meta.subtitle}" if meta.subtitle else "")
+    # A book that names no author or editor is named on its cover by its essays' authors, as
+    # a store's thumbnail and a shop's shelf need a name ("Essays by …").
+    essayists = [] if meta.authors or meta.editors else list(book.contributors)
     byline = f"{' and '.join(meta.authors)}" if meta.authors else (
-        f"edited by {' and '.join(meta.editors)}" if meta.editors else "")
+        f"edited by {' and '.join(meta.editors)}" if meta.editors else
+        f"essays by {join_names(essayists)}" if essayists else "")
     return {
         "book": book,
         "contents": rendered.contents,
@@ -45,6 +49,7 @@ def template_context(
         "subtitle_html": rendered.subtitle_html,
         "title_text": meta.title,
         "credited_names": credited,
+        "cover_essayists": essayists,
         "show_bylines": book.is_anthology,
         "href": href,
         "cover_src": cover_src,

@@ -1,17 +1,25 @@
 """The `bookify.toml` schema: every key declared once, with its type, default and meaning.
 
-`load_config` reads the file and validates it in one go; every problem becomes a `ConfigError`
-that names the key, the line it is on, and the fix (with a did-you-mean for misspelt keys).
-Nothing else in bookify reads `bookify.toml`.
+`load_config` reads the file and validates it in one go: its TOML, every key against the schema
+(pydantic's errors translated by `validation.py`), then what one key asks of another that needs
+no layout to judge (the trim against the printer and the barcode area, the spine width against
+the printer's thickest book). Every problem becomes a `ConfigError` that names the key, the line
+it is on, and the fix. `project.load_project` keeps the text it read and adds the checks that
+look at the disk (the cover image, the manuscripts listed); nothing else reads `bookify.toml`.
+
+(Longer than most modules because the schema is the keys' documentation: each key carries a
+docstring saying what it does and what it accepts.)
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 import tomllib
 import uuid
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -20,20 +28,32 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Discriminator,
     Field,
     StrictBool,
     StrictInt,
+    Tag,
     ValidationError,
     ValidationInfo,
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
-from .errors import ConfigError, Location, unknown_key_hint
+from .errors import ConfigError, Location
 from .formats import Format
-from .printers import PRINTERS, PrinterName
+from .printers import MAX_SPINE_IN, PRINTERS, PrinterName
+from .validation import Wording, dotted, located_errors
 
 CONFIG_FILE = "bookify.toml"
+#: The folder of the themes bookify ships, one folder each (see `themes.py`).
+BUILTIN_THEMES = Path(str(resources.files("bookify") / "themes"))
+
+
+def available_themes() -> list[str]:
+    """The names of the built-in themes, which `[theme] name` may choose from."""
+    return sorted(p.name for p in BUILTIN_THEMES.iterdir() if (p / "templates").is_dir())
+
 
 _POINTS_PER = {"in": 72.0, "mm": 72.0 / 25.4, "cm": 72.0 / 2.54, "pt": 1.0}
 
@@ -76,7 +96,8 @@ class TrimSize:
         width, height, unit = float(match[1]), float(match[2]), match[3] or "in"
         size = cls(width, height, unit)
         if not (72 <= size.width_pt <= 17 * 72 and 72 <= size.height_pt <= 17 * 72):
-            raise ValueError(f"'{text}' is not a plausible book size")
+            raise ValueError(f"'{text}' is not a plausible book size; a book's sides are "
+                             "between 1in and 17in, such as '5.5x8.5in' or '6x9in'")
         return size
 
     @property
@@ -112,7 +133,7 @@ def length_pt(value: str) -> float:
 Length = Annotated[str, AfterValidator(check_length)]
 
 
-def _within(low: str, high: str, what: str):
+def _within(low: str, high: str, what: str) -> AfterValidator:
     """A validator that keeps a length between two bounds no book goes beyond (a 40-inch
     margin makes 40-inch pages; 0pt type prints nothing)."""
     def check(value: str) -> str:
@@ -245,6 +266,20 @@ class PartEntry(_Section):
     """A Markdown file (relative to `manuscripts/`) whose text is set on the part's page."""
 
 
+def _contents_entry_kind(value: Any) -> str:
+    """A `contents` entry is a part when written as a table, else a manuscript's path: deciding
+    by the input means only the branch meant is validated and reported on. (The tags are no
+    key a part has, so `validation.user_loc` drops them from an error's location.)"""
+    return "part table" if isinstance(value, (dict, PartEntry)) else "path"
+
+
+#: One entry of `contents`: a manuscript path, or a part (see `_contents_entry_kind`).
+ContentsEntry = Annotated[
+    Annotated[str, Tag("path")] | Annotated[PartEntry, Tag("part table")],
+    Discriminator(_contents_entry_kind),
+]
+
+
 class PrintSection(_Section):
     """`[print]`: the printed edition's page."""
 
@@ -279,7 +314,7 @@ class PrintSection(_Section):
     (`endnotes`), or gathered before the back matter (`book-endnotes`)."""
     paper: Literal["white", "cream", "colour", "premium-colour"] = "cream"
     """The paper the book is printed on; it decides the spine width of the cover wrap."""
-    spine_width: Annotated[Length, _within("0pt", "4in", "spine width")] | None = None
+    spine_width: Length | None = None
     """The spine width from your printer's cover template, instead of the computed one."""
     cover_wrap: StrictBool = True
     """Build the print cover (back, spine and front as one PDF) with the print edition."""
@@ -295,6 +330,33 @@ class PrintSection(_Section):
                 f"{rules.name} does not accept crop marks in an interior file (no crop, trim "
                 f"or printer's marks); remove crop_marks, or set printer = \"offset\" for a "
                 f"printer that trims with marks")
+        return value
+
+    @field_validator("spine_width")
+    @classmethod
+    def _spine_possible(cls, value: str | None, info: ValidationInfo) -> str | None:
+        """A spine is wider than nothing and no wider than the thickest book the printer binds
+        on the paper chosen (one beyond `MAX_SPINE_IN` is no paperback at all)."""
+        if value is None:
+            return None
+        rules = PRINTERS.get(info.data.get("printer", ""))
+        widest = rules.thickest_spine_in(info.data.get("paper", "cream")) if rules else MAX_SPINE_IN
+        if length_pt(value) <= 0:
+            raise PydanticCustomError(
+                "spine_width", "'{value}' is no spine: a book's spine has a width",
+                {"value": value, "hint": "take the spine width from the printer's cover "
+                 "calculator or template, or delete the line to have it computed"})
+        if length_pt(value) > widest * 72 + 0.01:
+            thickest = (f"any spine {rules.name} binds: its thickest paperback ({rules.max_pages} "
+                        f"pages on {info.data.get('paper', 'cream')} paper) has a "
+                        f"{widest:.3g} in spine"
+                        if rules and rules.max_pages else
+                        f"any paperback's spine ({MAX_SPINE_IN:g} in at most)")
+            raise PydanticCustomError(
+                "spine_width", "'{value}' is wider than {thickest}",
+                {"value": value, "thickest": thickest,
+                 "hint": "take the spine width from the printer's cover calculator or "
+                 "template, or delete the line to have it computed"})
         return value
 
     @field_validator("gutter")
@@ -410,6 +472,13 @@ class ThemeSection(_Section):
     def _plain_name(cls, value: str) -> str:
         if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]*", value):
             raise ValueError(f"'{value}' is not a theme name; name a built-in theme such as 'classic'")
+        themes = available_themes()
+        if value not in themes:
+            close = difflib.get_close_matches(value, themes, n=1)
+            raise PydanticCustomError(
+                "unknown_theme", "unknown theme '{name}'",
+                {"name": value, "hint": (f"did you mean '{close[0]}'? " if close else "")
+                 + "built-in themes: " + ", ".join(themes)})
         return value
 
 
@@ -437,7 +506,7 @@ class BuildSection(_Section):
 class ProjectConfig(_Section):
     """The whole of `bookify.toml`."""
 
-    contents: list[str | PartEntry] | None = None
+    contents: list[ContentsEntry] | None = None
     """Reading order: manuscript paths and `{ part = …, essays = […] }` groups. Default: every
     file in `manuscripts/` in file-name order."""
     book: BookSection
@@ -449,10 +518,24 @@ class ProjectConfig(_Section):
     build: BuildSection = BuildSection()
 
 
+_WORDING = Wording(
+    syntax="toml",
+    key=lambda key: key,
+    unknown=lambda name, table: f"unknown key '{name}' in "
+    + (f"[{table}]" if table else "the top level"),
+    hints={"string_too_long": "a title is a line or two: shorten it"},
+)
+
+
 def load_config(path: Path) -> ProjectConfig:
     """Read and validate `bookify.toml`, or raise a `ConfigError` naming every problem."""
+    return parse_config(read_config_text(path), path)
+
+
+def read_config_text(path: Path) -> str:
+    """The text of `bookify.toml`, read once: the project keeps it to find keys' lines."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        return path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise ConfigError(
             f"no {CONFIG_FILE} in {path.parent}",
@@ -465,6 +548,12 @@ def load_config(path: Path) -> ProjectConfig:
             Location(path),
             "save the file as UTF-8",
         ) from None
+
+
+def parse_config(text: str, path: Path) -> ProjectConfig:
+    """Validate the text of `bookify.toml` (read from `path`): its syntax, every key against
+    the schema, then what one key asks of another (the trim of the printer, the cover wrap's
+    of the trim). Every problem is a `ConfigError` at its line."""
     try:
         data = tomllib.loads(text)
     except RecursionError:
@@ -477,14 +566,35 @@ def load_config(path: Path) -> ProjectConfig:
                          "(strings need double quotes)") from None
     refuse_control_characters(data, path, text)
     try:
-        return ProjectConfig.model_validate(data)
+        config = ProjectConfig.model_validate(data)
     except ValidationError as exc:
-        errors = [e for e in exc.errors() if not _is_union_noise(e)]
-        errors.sort(key=lambda e: {"extra_forbidden": 0, "missing": 2}.get(e["type"], 1))
-        problems = [_describe(error, path, text) for error in errors]
-        first, *rest = problems
+        raise located_errors(exc, data, ProjectConfig, _WORDING, path,
+                             lambda loc: find_key_line(text, loc), ConfigError) from None
+    problems = print_problems(config.print)
+    if problems:
+        errors = [ConfigError(f"print.{key}: {message}",
+                              Location(path, find_key_line(text, ("print", key)), f"print.{key}"),
+                              hint) for key, message, hint in problems]
+        first, *rest = errors
         first.also = tuple(rest)
-        raise first from None
+        raise first
+    return config
+
+
+def print_problems(settings: PrintSection) -> list[tuple[str, str, str]]:
+    """What `[print]` asks that its printer cannot do, as (key, problem, fix): a trim the
+    printer does not print, or (with a cover wrap) one whose back cover cannot hold the
+    barcode area. Known from the settings alone, so found before anything is laid out."""
+    rules = PRINTERS[settings.printer]
+    width, height = settings.trim.width_pt / 72, settings.trim.height_pt / 72
+    problems = []
+    if (problem := rules.trim_problem(width, height)) is not None:
+        problems.append(("trim", problem, "choose a trim in that range (such as 5.5x8.5 or "
+                         "6x9), or set printer = \"generic\" for a printer not named here"))
+    elif settings.cover_wrap and (problem := rules.cover_problem(width, height)) is not None:
+        problems.append(("trim", problem, "choose a larger trim, or set cover_wrap = false and "
+                         "have the cover made another way"))
+    return problems
 
 
 def refuse_control_characters(data: Any, path: Path, text: str,
@@ -498,20 +608,10 @@ def refuse_control_characters(data: Any, path: Path, text: str,
         for index, value in enumerate(data):
             refuse_control_characters(value, path, text, (*loc, index))
     elif isinstance(data, str) and re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]", data):
-        key = _dotted(loc)
+        key = dotted(loc)
         raise ConfigError(f"{key}: holds a control character (such as \\u000c)",
                           Location(path, find_key_line(text, loc), key),
                           "remove the escaped control character from the value")
-
-
-def _is_union_noise(error: dict[str, Any]) -> bool:
-    """A `contents` entry may be a path or a part; drop the complaint from the branch not meant."""
-    loc = error["loc"]
-    if "PartEntry" in loc:
-        return not isinstance(error.get("input"), dict) and error["type"] == "model_type"
-    if "str" in loc or "constrained-str" in loc:
-        return isinstance(error.get("input"), dict)
-    return False
 
 
 def toml_error(exc: tomllib.TOMLDecodeError, text: str, path: Path, hint: str) -> ConfigError:
@@ -553,69 +653,6 @@ def _assigned_key(line: str) -> str | None:
 def _toml_error_line(message: str) -> int | None:
     match = re.search(r"at line (\d+)", message)
     return int(match[1]) if match else None
-
-
-def _describe(error: dict[str, Any], path: Path, text: str) -> ConfigError:
-    """Turn one pydantic error into a message that names the key, its line and the fix."""
-    loc = tuple(error["loc"])
-    # Unions report the branch they tried ('str', 'PartEntry'); users never wrote those.
-    loc = tuple(p for p in loc if p not in ("str", "constrained-str", "PartEntry"))
-    key = _dotted(loc)
-    location = Location(path, find_key_line(text, loc), key)
-    kind = error["type"]
-    if kind == "extra_forbidden":
-        section = _dotted(loc[:-1]) or "the top level"
-        hint = unknown_key_hint(str(loc[-1]), _known_keys(loc[:-1]))
-        if len(loc) == 1 and loc[0] in BookSection.model_fields:
-            hint = f"'{loc[0]}' belongs in the [book] table: move it below the [book] line"
-        return ConfigError(f"unknown key '{loc[-1]}' in {_section_name(section)}", location, hint)
-    if kind == "missing":
-        if len(loc) == 1:
-            return ConfigError(f"missing the [{key}] table", Location(path, None, key),
-                               f'add a [{key}] table with at least title = "…"')
-        return ConfigError(
-            f"missing required key '{key}'",
-            Location(path, find_key_line(text, loc[:-1]), key),
-            f"add `{loc[-1]} = …` under [{_dotted(loc[:-1])}]",
-        )
-    message = str(error["msg"]).removeprefix("Value error, ")
-    return ConfigError(f"{key}: {message}", location, _HINTS.get(kind))
-
-
-_HINTS = {
-    "string_type": "put the value in double quotes",
-    "list_type": 'write a list in square brackets: ["a", "b"]',
-    "bool_type": "write true or false (no quotes)",
-    "int_type": "write a whole number (no quotes)",
-    "date_type": "write a date without quotes, as YYYY-MM-DD",
-    "date_from_datetime_parsing": "write a date without quotes, as YYYY-MM-DD",
-    "string_too_long": "a title is a line or two: shorten it",
-    "literal_error": None,
-}
-
-
-def _dotted(loc: tuple[Any, ...]) -> str:
-    text = ""
-    for part in loc:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
-
-
-def _section_name(section: str) -> str:
-    return section if section == "the top level" else f"[{section}]"
-
-
-def _known_keys(loc: tuple[Any, ...]) -> list[str]:
-    model: Any = ProjectConfig
-    for part in loc:
-        if isinstance(part, int):
-            model = PartEntry  # the only list of tables in the schema
-            continue
-        field = model.model_fields.get(part)
-        annotation = getattr(field, "annotation", None)
-        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-            model = annotation
-    return sorted(model.model_fields)
 
 
 def find_key_line(text: str, loc: tuple[Any, ...]) -> int | None:

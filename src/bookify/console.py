@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, Progress as RichProgress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, Progress as RichProgress, TaskID, TextColumn, TimeElapsedColumn
 
 from .build import Artifact, Progress
 from .diagnostics import Diagnostic
@@ -33,7 +33,7 @@ class Reporter(Progress):
         self.err = Console(stderr=True, highlight=False, soft_wrap=True)
         self.live = self.out.is_terminal and not quiet
         self._bar: RichProgress | None = None
-        self._task = None
+        self._task: TaskID | None = None
 
     def stage(self, name: str) -> None:
         self._stop_bar()

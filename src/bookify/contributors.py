@@ -9,17 +9,20 @@ from __future__ import annotations
 
 import re
 import tomllib
-from urllib.parse import urlsplit
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .config import find_key_line, refuse_control_characters, toml_error
+from .errors import ConfigError, Location
 from .imagecheck import ImageProblem, check_image
-from .errors import ConfigError, Location, unknown_key_hint
 from .manuscript import front_matter_line
+from .validation import Wording, located_errors
 
 CONTRIBUTORS_FILE = "contributors.toml"
 CONTRIBUTORS_DIR = "contributors"
@@ -134,7 +137,7 @@ def _from_toml(root: Path, path: Path) -> list[Contributor]:
             raise ConfigError(
                 f"'{key}' should be a table of one contributor", Location(path, find_key_line(text, (key,))),
                 f'write it as [{key}] followed by name = "…", bio = "…"')
-        people.append(_validated(root, key, entry, path, lambda loc: find_key_line(text, (key, *loc))))
+        people.append(_validated(root, key, entry, path, lambda loc: find_key_line(text, (key, *loc))))  # noqa: B023 - called in this iteration
     return people
 
 
@@ -148,7 +151,8 @@ def _from_markdown(root: Path, path: Path) -> Contributor:
     try:
         data = yaml.safe_load(match[1]) or {}
     except (RecursionError, ValueError) as exc:  # deep nesting, or a date like 2020-02-30
-        raise ConfigError(f"front matter cannot be read: {type(exc).__name__ if isinstance(exc, RecursionError) else exc}",
+        reason = type(exc).__name__ if isinstance(exc, RecursionError) else exc
+        raise ConfigError(f"front matter cannot be read: {reason}",
                           Location(path, 2), "write plain 'key: value' lines with real dates") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -159,28 +163,28 @@ def _from_markdown(root: Path, path: Path) -> Contributor:
     if match[2].strip():
         data.setdefault("bio", match[2].strip())
 
-    def line_of(loc: tuple) -> int | None:
+    def line_of(loc: tuple[Any, ...]) -> int | None:
         return front_matter_line(match[1], str(loc[0])) if loc else None
 
     return _validated(root, path.stem, data, path, line_of)
 
 
-def _validated(root: Path, key: str, entry: dict, path: Path, line_of) -> Contributor:
+def _validated(root: Path, key: str, entry: dict[str, Any], path: Path,
+               line_of: Callable[[tuple[Any, ...]], int | None]) -> Contributor:
     if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", key):
         raise ConfigError(f"'{key}' is not a contributor id", Location(path, line_of(())),
                           "use lower-case letters, digits and hyphens, e.g. [jane-doe]")
     try:
         valid = _ContributorEntry.model_validate(entry)
     except ValidationError as exc:
-        error = exc.errors()[0]
-        loc = tuple(error["loc"])
-        if error["type"] == "extra_forbidden":
-            raise ConfigError(
-                f"unknown key '{loc[-1]}' for contributor '{key}'", Location(path, line_of(loc)),
-                unknown_key_hint(str(loc[-1]), _ContributorEntry.model_fields)) from None
-        raise ConfigError(f"contributor '{key}': {'.'.join(map(str, loc))}: "
-                          f"{str(error['msg']).removeprefix('Value error, ')}",
-                          Location(path, line_of(loc))) from None
+        wording = Wording(
+            syntax="toml" if path.suffix == ".toml" else "yaml",
+            key=lambda name: f"contributor '{key}': {name}",
+            unknown=lambda name, table: f"unknown key '{name}' for contributor '{key}'",
+            missing=lambda name: f"contributor '{key}': missing required key '{name}'",
+        )
+        raise located_errors(exc, entry, _ContributorEntry, wording, path, line_of,
+                             ConfigError) from None
     photo = None
     if valid.photo:
         photo = (root / valid.photo).resolve()

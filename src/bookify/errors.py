@@ -11,6 +11,7 @@ import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +56,7 @@ class BookifyError(Exception):
         #: Further problems found in the same pass, reported together so one run shows them all.
         self.also: tuple[BookifyError, ...] = ()
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[Any, ...]:
         # Errors raised in a layout worker process cross back to the build whole.
         return _rebuild_error, (type(self), self.message, self.location, self.hint, self.also)
 

@@ -115,8 +115,8 @@ def prepare_output_folder(output_dir: Path) -> None:
             if not os.access(existing, os.W_OK | os.X_OK):
                 raise PermissionError(13, "Permission denied")
         else:
-            probe = tempfile.NamedTemporaryFile(prefix=".bookify-", dir=existing)
-            probe.close()
+            with tempfile.NamedTemporaryFile(prefix=".bookify-", dir=existing):
+                pass
     except OSError as exc:
         raise OutputFolderError(existing, f"cannot be written to ({exc.strerror})",
                                 "give yourself write permission on it, or pass another "

@@ -16,7 +16,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError, field_validator
 
 from .config import check_language
-from .errors import Location, ManuscriptError, unknown_key_hint
+from .errors import Location, ManuscriptError
+from .validation import Wording, located_errors
 
 _FENCE = re.compile(r"^(---|\.\.\.)\s*$")
 
@@ -223,29 +224,19 @@ def _validate(path: Path, data: dict[str, Any], front: str) -> EssayMeta:
     try:
         return EssayMeta.model_validate(data)
     except ValidationError as exc:
-        problems = []
-        for error in exc.errors():
-            key = str(error["loc"][0]) if error["loc"] else ""
-            location = Location(path, front_matter_line(front, key), key)
-            if error["type"] == "extra_forbidden":
-                problems.append(ManuscriptError(f"unknown front matter key '{key}'", location,
-                                                unknown_key_hint(key, EssayMeta.model_fields)))
-            else:
-                message = str(error["msg"]).removeprefix("Value error, ")
-                problems.append(ManuscriptError(f"front matter '{key}': {message}", location,
-                                                _HINTS.get(error["type"])))
-        first, *rest = problems
-        first.also = tuple(rest)
-        raise first from None
+        raise located_errors(
+            exc, data, EssayMeta, _WORDING, path,
+            lambda loc: front_matter_line(front, str(loc[0])) if loc else None,
+            ManuscriptError) from None
 
 
-_HINTS = {
-    "bool_type": "write true or false (no quotes)",
-    "string_type": "put the value in double quotes",
-    "list_type": "write a list, one '- item' per line or [a, b]",
-    "date_type": "write the date as YYYY-MM-DD",
-    "string_too_long": "a title is a line or two: shorten it (a short_title goes in running heads)",
-}
+_WORDING = Wording(
+    syntax="yaml",
+    key=lambda key: f"front matter '{key}'",
+    unknown=lambda name, table: f"unknown front matter key '{name}'",
+    hints={"string_too_long": "a title is a line or two: shorten it (a short_title goes in "
+           "running heads)"},
+)
 
 
 def front_matter_line(front: str, key: str) -> int | None:

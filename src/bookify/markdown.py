@@ -16,9 +16,9 @@ import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from xml.sax.saxutils import escape as xml_escape
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+from xml.sax.saxutils import escape as xml_escape
 
 import markdown as python_markdown
 import nh3
@@ -913,7 +913,8 @@ def _serialize_children(root: etree._Element) -> str:
     entities, which XHTML readers reject.
     """
     for node in root.iter():
-        if isinstance(node.tag, str) and node.tag not in VOID_ELEMENTS and not len(node) and node.text is None:
+        if (isinstance(node.tag, str) and node.tag not in VOID_ELEMENTS and not len(node)
+                and node.text is None):
             node.text = ""
     text = xml_escape(root.text or "")
     return text + "".join(

@@ -16,6 +16,12 @@ PrinterName = Literal["kdp", "ingramspark", "lulu", "generic", "offset"]
 
 #: Bleed beyond the trim, on the edges that have it: 0.125 in, as every printer here asks.
 BLEED_IN = 0.125
+#: The area printers keep for the ISBN barcode at the bottom right of the back cover (w, h, in).
+BARCODE_IN = (2.0, 1.2)
+#: No printer binds a paperback thicker than this; a page count beyond it is a mistake.
+MAX_PAGES = 2000
+#: No paperback's spine is wider than this, whatever the printer (`[print] spine_width`).
+MAX_SPINE_IN = 4.0
 
 #: Paper thickness per page in inches (`[print] paper`), as KDP publishes it: white 0.002252,
 #: cream 0.0025, standard colour 0.002252 (printed on the white stock), premium colour 0.002347.
@@ -49,6 +55,9 @@ class Printer:
     blank_last_page: bool
     #: Paper thickness per page, by `[print] paper`, for the spine width.
     calipers: dict[str, float] = field(default_factory=lambda: dict(KDP_CALIPERS))
+    #: The trims it prints, as the smallest and the largest (width, height) in inches; None:
+    #: any trim a book may have.
+    trim_range_in: tuple[tuple[float, float], tuple[float, float]] | None = None
     #: The fewest pages a book may have and still carry text on its spine.
     spine_text_min_pages: int = 0
     #: Whether the print file may carry annotations (links, comments); bookify drops them for
@@ -77,6 +86,31 @@ class Printer:
             first = last + 1
         return ", ".join(bands)
 
+    def trim_problem(self, width_in: float, height_in: float) -> str | None:
+        """Why the printer does not print a book of this trim, or None when it does."""
+        if self.trim_range_in is None:
+            return None
+        (low_w, low_h), (high_w, high_h) = self.trim_range_in
+        if low_w - 0.005 <= width_in <= high_w + 0.005 and low_h - 0.005 <= height_in <= high_h + 0.005:
+            return None
+        return (f"{self.name} prints paperbacks from {low_w:g} × {low_h:g} in to "
+                f"{high_w:g} × {high_h:g} in, not {width_in:.3g} × {height_in:.3g} in")
+
+    def cover_problem(self, width_in: float, height_in: float) -> str | None:
+        """Why a cover wrap of this trim cannot be printed (its back cover cannot hold the
+        barcode area inside its safe margins), or None."""
+        if width_in < BARCODE_IN[0] + 2 * self.cover_safe_in:
+            return f"the trim is too narrow for a back cover with a {BARCODE_IN[0]:g} in barcode area"
+        if height_in < BARCODE_IN[1] + 2 * self.cover_safe_in:
+            return f"the trim is too short for a back cover with a {BARCODE_IN[1]:g} in barcode area"
+        return None
+
+    def thickest_spine_in(self, paper: str) -> float:
+        """The widest spine the printer binds on `paper`: its most pages, at most
+        `MAX_SPINE_IN`."""
+        pages = self.max_pages or MAX_PAGES
+        return min(MAX_SPINE_IN, pages * self.calipers.get(paper, max(self.calipers.values())))
+
 
 PRINTERS: dict[str, Printer] = {
     # KDP paperback: 24–828 pages (black and white); gutter by page count; 0.25 in elsewhere
@@ -87,7 +121,7 @@ PRINTERS: dict[str, Printer] = {
         min_gutter_in=0.375, min_edge_in=0.25, min_edge_bleed_in=0.375, spine_bleed=False,
         marks=False, outline=False, metadata=False, blank_last_page=False,
         spine_text_min_pages=79, prints_barcode=True, min_type_pt=7.0,
-        annotations=False),
+        annotations=False, trim_range_in=((4.0, 6.0), (8.5, 11.69))),
     # IngramSpark: from 18 pages; 0.5 in on every side; bleed on three edges; no marks; the
     # last page blank. Its cover template generator is the authority for the spine.
     "ingramspark": Printer(

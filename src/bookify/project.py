@@ -8,11 +8,22 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import CONFIG_FILE, ProjectConfig, find_key_line, load_config
+from .config import (
+    CONFIG_FILE,
+    PartEntry,
+    ProjectConfig,
+    find_key_line,
+    parse_config,
+    read_config_text,
+)
 from .errors import BookifyError, ConfigError, Location
+from .imagecheck import ImageProblem, check_image
+from .validation import dotted
 
 MANUSCRIPTS_DIR = "manuscripts"
 STYLES_DIR = "styles"
@@ -27,6 +38,16 @@ class Project:
     #: The moment the build claims to be from (PDF dates, EPUB `dcterms:modified`): the
     #: `SOURCE_DATE_EPOCH` environment variable, else the newest source file's mtime.
     source_date: dt.datetime
+    #: The text of `bookify.toml` as it was read and validated, for the lines of its keys.
+    config_text: str = ""
+
+    def key_line(self, loc: tuple[str | int, ...]) -> int | None:
+        """The line of a key (`("book", "cover")`) in bookify.toml, for messages about it."""
+        return find_key_line(self.config_text, loc)
+
+    def config_location(self, loc: tuple[str | int, ...]) -> Location:
+        """Where a key of bookify.toml is: the file, the key's line and its dotted name."""
+        return Location(self.config_path, self.key_line(loc), dotted(loc))
 
     @property
     def config_path(self) -> Path:
@@ -76,24 +97,108 @@ class Project:
 
 
 def load_project(root: Path) -> Project:
-    """Load the project in `root` (the folder holding `bookify.toml`)."""
+    """Load the project in `root` (the folder holding `bookify.toml`): its config validated,
+    and every setting that names something on disk checked against it, so a mistake in
+    bookify.toml stops a build before anything is read or laid out."""
     root = root.resolve()
     if not root.is_dir():
         raise ConfigError(f"{root} is not a folder", hint="pass the book project's folder to --project")
-    config = load_config(root / CONFIG_FILE)
-    output = (root / config.build.output_dir).resolve()
+    path = root / CONFIG_FILE
+    text = read_config_text(path)
+    config = parse_config(text, path)
+    project = Project(root=root, config=config, source_date=_source_date(root), config_text=text)
+    output = project.output_dir.resolve()
     if not output.is_relative_to(root) or output == root:
         raise ConfigError(
             f"build.output_dir '{config.build.output_dir}' must be a folder inside the project",
-            Location(root / CONFIG_FILE, key_line(root, ("build", "output_dir")), "build.output_dir"),
+            project.config_location(("build", "output_dir")),
             'use a relative folder name such as "build"',
         )
-    return Project(root=root, config=config, source_date=_source_date(root))
+    cover_path(project)
+    check_listed_manuscripts(project)
+    return project
 
 
-def key_line(root: Path, loc: tuple[str, ...]) -> int | None:
-    """The line of a key in the project's bookify.toml, for messages about its value."""
-    return find_key_line((root / CONFIG_FILE).read_text(encoding="utf-8-sig"), loc)
+def listed_entries(config: ProjectConfig) -> Iterator[tuple[str, str]]:
+    """Every manuscript bookify.toml names, as (key, path as written), in the order a book is
+    assembled: front matter, back matter, then `contents` (a part's essays, then its intro)."""
+    for side, names in (("front_matter", config.front_matter.files),
+                        ("back_matter", config.back_matter.files)):
+        for number, name in enumerate(names):
+            yield f"{side}.files[{number}]", name
+    for index, entry in enumerate(config.contents or ()):
+        if isinstance(entry, PartEntry):
+            for number, name in enumerate(entry.essays):
+                yield f"contents[{index}].essays[{number}]", name
+            if entry.intro:
+                yield f"contents[{index}].intro", entry.intro
+        else:
+            yield f"contents[{index}]", entry
+
+
+def check_listed_manuscripts(project: Project) -> None:
+    """Refuse a manuscript bookify.toml names that is not a file in `manuscripts/`, or that is
+    named twice: found from the folder alone, before any is read."""
+    seen: set[Path] = set()
+    for key, name in listed_entries(project.config):
+        path = manuscript_path(project, name, key)
+        if path in seen:
+            raise ConfigError(f"contents lists '{name}' twice", _listed_location(project, name, key),
+                              "remove one of the entries")
+        seen.add(path)
+
+
+def manuscript_path(project: Project, name: str, key: str) -> Path:
+    """The file of a manuscript bookify.toml names at `key`, which must be in `manuscripts/`."""
+    location = _listed_location(project, name, key)
+    path = project.resolve(name, base=project.manuscripts_dir, what="manuscript", location=location)
+    if not path.is_relative_to(project.manuscripts_dir.resolve()):
+        raise ConfigError(
+            f"contents lists '{name}', which is not in manuscripts/",
+            location,
+            "keep every essay in manuscripts/ and list it relative to that folder",
+        )
+    if not path.is_file():
+        raise ConfigError(
+            f"contents lists '{name}', but there is no such file in manuscripts/",
+            location,
+            "check the spelling, or remove the entry from contents (or delete 'contents' to "
+            "use every file in manuscripts/ in file-name order)",
+        )
+    return path
+
+
+def _listed_location(project: Project, name: str, key: str) -> Location:
+    """Where bookify.toml names the manuscript `name` at `key`: the first line from the key's
+    own that holds it in quotes."""
+    tables = tuple(part for part in re.split(r"[.\[\]]", key) if part and not part.isdigit())
+    start = project.key_line(tables) or 1
+    lines = project.config_text.splitlines()
+    line = next((number for number in range(start, len(lines) + 1)
+                 if f'"{name}"' in lines[number - 1] or f"'{name}'" in lines[number - 1]), start)
+    return Location(project.config_path, line, key)
+
+
+def cover_path(project: Project) -> Path | None:
+    """The cover image `[book] cover` names, checked: inside the project, a file, and a raster
+    image that reads whole (the EPUB embeds it, the cover wrap prints it); None without one."""
+    name = project.config.book.cover
+    if not name:
+        return None
+    location = project.config_location(("book", "cover"))
+    cover = project.resolve(name, what="cover image", location=location)
+    if not cover.is_file():
+        raise ConfigError(f"book.cover: no file '{name}'", location,
+                          "give the cover image's path relative to the project folder")
+    if cover.suffix.lower() == ".svg":
+        raise ConfigError(f"book.cover '{name}': a cover must be a picture in pixels, not SVG",
+                          location, "export the cover as JPEG or PNG (1600 × 2560 px or larger)")
+    try:
+        check_image(cover)
+    except ImageProblem as problem:
+        raise ConfigError(f"book.cover '{name}': {problem.message}", location,
+                          problem.hint) from None
+    return cover
 
 
 def _source_date(root: Path) -> dt.datetime:
@@ -108,7 +213,7 @@ def _source_date(root: Path) -> dt.datetime:
                 f"SOURCE_DATE_EPOCH='{epoch}' is not a whole number of seconds", hint=hint
             ) from None
         try:
-            return dt.datetime.fromtimestamp(seconds, dt.timezone.utc)
+            return dt.datetime.fromtimestamp(seconds, dt.UTC)
         except (OverflowError, OSError, ValueError):
             raise ConfigError(
                 f"SOURCE_DATE_EPOCH='{epoch}' is out of range for a date", hint=hint
@@ -119,4 +224,4 @@ def _source_date(root: Path) -> dt.datetime:
             for path in folder.rglob("*"):
                 if path.is_file():
                     newest = max(newest, path.stat().st_mtime)
-    return dt.datetime.fromtimestamp(int(newest), dt.timezone.utc)
+    return dt.datetime.fromtimestamp(int(newest), dt.UTC)

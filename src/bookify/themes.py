@@ -20,19 +20,22 @@ from __future__ import annotations
 import functools
 import tomllib
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
 import jinja2
-from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
+from .config import (
+    BUILTIN_THEMES as BUILTIN_THEMES,  # re-exported: themes live in config's list
+    available_themes as available_themes,
+)
 from .errors import Location, ThemeError
 from .markdown import text_direction
-from .project import Project, key_line
-
-BUILTIN_THEMES = Path(str(resources.files("bookify") / "themes"))
+from .project import Project
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,7 +178,8 @@ class _ContainedLoader(jinja2.FileSystemLoader):
     """A template loader that reads only files inside their own search folder: a template
     symlinked to a file elsewhere on the computer is refused, not read into the book."""
 
-    def get_source(self, environment: jinja2.Environment, template: str):
+    def get_source(self, environment: jinja2.Environment,
+                   template: str) -> tuple[str, str, Callable[[], bool]]:
         source, filename, uptodate = super().get_source(environment, template)
         real = Path(filename).resolve()
         if not any(real.is_relative_to(Path(folder).resolve()) for folder in self.searchpath):
@@ -222,19 +226,9 @@ def sentence(text: str) -> str:
     return Markup(result) if markup else result
 
 
-def available_themes() -> list[str]:
-    return sorted(p.name for p in BUILTIN_THEMES.iterdir() if (p / "templates").is_dir())
-
-
 def load_theme(project: Project) -> Theme:
     """The project's theme with its `styles/` overrides and `[theme]` variables."""
-    name = project.config.theme.name
-    if not (BUILTIN_THEMES / name / "templates").is_dir():
-        raise ThemeError(
-            f"unknown theme '{name}'",
-            Location(project.config_path, key_line(project.root, ("theme", "name")), "theme.name"),
-            "built-in themes: " + ", ".join(available_themes()),
-        )
+    name = project.config.theme.name  # one of `available_themes()`: checked as the config loads
     theme = builtin_theme(name)
     styles = project.styles_dir
     if styles.is_dir():

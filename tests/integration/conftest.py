@@ -141,7 +141,8 @@ class BuiltBook:
         layout = lay_out_book(result.rendered, load_theme(project), project, Diagnostics(),
                               edition="print")
         built = result.layouts.get("print")
-        assert built is None or built.page_facts == layout.page_facts
+        assert built is not None, f"the {self.name} build laid out no print edition"
+        assert built.page_facts == layout.page_facts, "laid out again, the book came out different"
         return layout
 
     @functools.cached_property

@@ -103,11 +103,11 @@ def test_a_low_resolution_image_is_reported_with_its_file_and_page(anatomy) -> N
 
 
 def test_proof_writes_the_chosen_spreads(anatomy, tmp_path: Path) -> None:
-    from bookify.proof import pages_for, write_spreads
+    from bookify.proof import PageSelection, write_spreads
 
     _, result, _ = anatomy
     layout = result.layouts["print"]
-    pages = pages_for(layout, "1-2", ["an-almanac"])
+    pages = PageSelection.parse("1-2", ["an-almanac"]).pages(layout)
     written = write_spreads(_artifact(result, "print"), layout, pages, tmp_path, dpi=40)
     first = layout.body_start
     almanac = layout.first_page_with("an-almanac")

@@ -50,7 +50,7 @@ def epubcheck_in_parallel(request: pytest.FixtureRequest) -> None:
 
     def check(book: BuiltBook) -> None:
         try:
-            book.epubcheck
+            book.epubcheck  # noqa: B018 - the property runs EPUBCheck once
         except (Exception, pytest.skip.Exception):  # noqa: BLE001 - the test that needs it reports it
             pass
 
@@ -156,7 +156,7 @@ def test_minimal_nav_is_in_file_name_order_without_bylines(minimal_book: BuiltBo
 def test_nav_links_open_the_division_they_name(book: BuiltBook) -> None:
     epub = book.ebook
     spine = [item.href for item in epub.spine]
-    for level, text, href in epub.toc_entries():
+    for _level, text, href in epub.toc_entries():
         assert href is not None, text
         path, fragment = urldefrag(href)
         assert path in spine, f"{text!r} links to {href}, which is not in the spine"
@@ -176,7 +176,8 @@ def test_landmarks_and_spine_start_with_the_cover(book: BuiltBook) -> None:
     cover_page = epub.xhtml(epub.spine[0].href)
     sources = [epub.resolve(epub.spine[0].href, img.get("src")) for img in cover_page.iter(f"{{{XHTML_NS}}}img")]
     assert sources == [cover_image.href], "the cover page shows the cover image"
-    assert all(item.linear for item in epub.spine)
+    # Out of the reading order (Kindle would show it twice), the rest in it.
+    assert [item.linear for item in epub.spine] == [False] + [True] * (len(epub.spine) - 1)
 
 
 # ---------------------------------------------------------------------------- package metadata
@@ -219,7 +220,7 @@ def test_modified_date_is_source_date_epoch(book: BuiltBook) -> None:
     modified = book.ebook.metadata("dcterms:modified")
     assert len(modified) == 1 and modified[0].endswith("Z"), modified
     epoch = int(os.environ["SOURCE_DATE_EPOCH"])
-    assert modified[0] == dt.datetime.fromtimestamp(epoch, dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert modified[0] == dt.datetime.fromtimestamp(epoch, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def test_every_creator_and_contributor_has_a_marc_role(book: BuiltBook) -> None:
@@ -253,6 +254,11 @@ def test_sample_opf_metadata(sample_book: BuiltBook) -> None:
     assert epub.metadata("dc:publisher") == ["bookify Sample Editions"]
     assert epub.metadata("dc:description")[0].startswith("A sample anthology of nine essays")
     assert "are in the public domain" in " ".join(epub.metadata("dc:rights"))
+    # Each essay's source (its front matter's `source:`), after the print edition's.
+    sources = epub.metadata("dc:source")
+    assert sources[0].startswith("Look Back, print edition")
+    assert "Of Idleness: Project Gutenberg eBook #3600" in sources
+    assert len(sources) == 1 + len([e for e in sample_book.rendered.texts() if e.source_html])
 
 
 def test_the_cover_image_is_about_1600_pixels_wide(book: BuiltBook) -> None:
@@ -332,6 +338,21 @@ def test_footnote_references_link_to_notes_that_link_back(features_book: BuiltBo
         target = _element_by_id(epub, epub.resolve(document, back[-1].get("href")))
         assert any(a.get("href") == ref.get("href") for a in target.iter(f"{{{XHTML_NS}}}a")), \
             "the back link returns to the reference"
+
+
+def test_footnotes_and_endnotes_are_not_mixed(features_book: BuiltBook) -> None:
+    """An essay's notes are pop-up footnotes gathered in a section of footnotes: no
+    `endnotes` section holds `footnote` asides."""
+    epub = features_book.ebook
+    page = epub.xhtml("on-notes.xhtml")
+    sections = [s for s in page.iter(f"{{{XHTML_NS}}}section") if "notes" in (s.get("class") or "").split()]
+    assert len(sections) == 1
+    (section,) = sections
+    assert section.get(f"{{{NS['epub']}}}type") == "footnotes" and section.get("role") is None
+    notes = [e for e in section if e.tag == f"{{{XHTML_NS}}}aside"]
+    assert len(notes) == 3
+    assert all(n.get(f"{{{NS['epub']}}}type") == "footnote" and n.get("role") == "doc-footnote" for n in notes)
+    assert not page.xpath("//*[@epub:type='endnotes' or @epub:type='endnote']", namespaces=NS)
 
 
 def test_notes_of_different_essays_do_not_collide(features_book: BuiltBook) -> None:

@@ -34,7 +34,9 @@ def page(html_project: Path):
 
 def test_html_is_written_to_build_html_index(html_project: Path) -> None:
     build = html_project / "build"
-    assert (build / "html" / "index.html").is_file()
+    index = lxml_html.parse(str(build / "html" / "index.html")).getroot()
+    assert index.findtext(".//title") == "The Features Anthology"
+    assert index.get("lang") == "en-GB"  # [book] language
     assert not list(build.glob("*.pdf")) and not list(build.glob("*.epub")), "only the HTML edition was asked for"
 
 

@@ -40,6 +40,7 @@ from .bookcheck import (
     back_pages,
     back_piece_pages,
     calls_note,
+    essay_ranges as _essay_ranges,
     first_body_page,
     flat,
     folio,
@@ -49,7 +50,6 @@ from .bookcheck import (
     part_pages,
     roman_to_int,
 )
-from .bookcheck import essay_ranges as _essay_ranges
 from .conftest import BuiltBook, build_project, copy_project
 
 DEFAULT_TRIM = (396.0, 612.0)  # 5.5 × 8.5 in

@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from tests.support.pdf import page_texts
+
 from .conftest import copy_project
 
 BOOKIFY = [sys.executable, "-m", "bookify"]
@@ -108,4 +110,5 @@ def test_a_proof_leaves_the_builds_outputs_as_they_were(tmp_path: Path) -> None:
              for path in (root / "build").glob("*.pdf")}
     assert after == before and len(before) == 3
     assert list((root / "build" / "proof").glob("spread-*.png"))
-    assert (root / "build" / "proof" / "a-minimal-book-print.pdf").is_file()
+    proof_text = " ".join(page_texts(root / "build" / "proof" / "a-minimal-book-print.pdf"))
+    assert "A paragraph added after the build" in " ".join(proof_text.split())

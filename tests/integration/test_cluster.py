@@ -48,11 +48,11 @@ def client():
     """Two worker processes of one thread each; a task may kill two workers before it fails."""
     import dask
 
-    with dask.config.set({"distributed.scheduler.allowed-failures": 2}):
-        with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                      dashboard_address=None) as cluster:
-            with distributed.Client(cluster) as client:
-                yield client
+    with (dask.config.set({"distributed.scheduler.allowed-failures": 2}),
+          distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                   dashboard_address=None) as cluster,
+          distributed.Client(cluster) as client):
+        yield client
 
 
 @pytest.fixture(scope="module")

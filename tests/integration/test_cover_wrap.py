@@ -338,17 +338,25 @@ def test_ingramspark_spine_is_an_estimate_unless_given(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("setting, message", [
-    ('trim = "2x4in"',
+    ('printer = "generic"\ntrim = "2x4in"',
      "print.trim: the trim is too narrow for a back cover with a 2 in barcode area"),
-    ('spine_width = "0in"', "print.spine_width: a spine 0 pt wide is not one a printer binds"),
+    ('spine_width = "0in"', "print.spine_width: '0in' is no spine: a book's spine has a width"),
 ])
 def test_a_cover_no_printer_could_print_is_a_config_error(tmp_path: Path, setting, message) -> None:
     root = copy("minimal", tmp_path / "book", toml=f"\n[print]\n{setting}\n")
     with pytest.raises(ConfigError) as caught:
-        Written(root, 200, tmp_path / "cover.pdf")
+        load_project(root)  # as the project loads: nothing is read or laid out first
     assert caught.value.message == message
     assert caught.value.location.line == len((root / "bookify.toml").read_text().splitlines())
-    assert not (tmp_path / "cover.pdf").exists()
+
+
+def test_the_wrap_refuses_a_trim_without_room_for_the_barcode_area() -> None:
+    """The geometry keeps the rule for callers that build a wrap from their own settings."""
+    from bookify.config import TrimSize
+    from bookify.outputs.cover_wrap import cover_wrap
+
+    with pytest.raises(ValueError, match="too narrow for a back cover"):
+        cover_wrap(TrimSize(2, 4, "in"), 200, printer="generic")
 
 
 def test_proof_outlines_the_barcode_area_but_the_upload_does_not(tmp_path: Path) -> None:

@@ -15,9 +15,9 @@ from PIL import ImageChops
 from pypdf import PdfReader
 
 from bookify.assemble import assemble_book
+from bookify.cache import LayoutCache
 from bookify.diagnostics import Diagnostics
 from bookify.markdown import render_book
-from bookify.cache import LayoutCache
 from bookify.outputs.editions import lay_out_edition, lay_out_editions
 from bookify.outputs.layouts import LayoutRunner
 from bookify.outputs.pdf import lay_out_book

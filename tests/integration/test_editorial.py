@@ -237,8 +237,8 @@ def test_a_short_stanza_is_never_split_over_a_page_turn(tmp_path) -> None:
     """Forty four-line stanzas between prose paragraphs of different lengths: wherever the page
     turns fall, no stanza has lines on two pages."""
     from bookify.outputs.pdf import lay_out_book
-    from bookify.themes import load_theme
     from bookify.project import load_project
+    from bookify.themes import load_theme
     from tests.support.layout import lines_by_section
     from tests.unit.helpers import essay, rendered, write_project
 

@@ -15,7 +15,6 @@ import pytest
 
 from bookify.preview import Preview
 from tests.support.browser import Chromium, find_chromium
-
 from tests.unit.helpers import PNG
 
 PROJECTS = Path(__file__).resolve().parents[1] / "projects"

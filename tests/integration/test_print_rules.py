@@ -27,7 +27,6 @@ import pytest
 from pypdf import PdfReader
 
 from bookify.themes import available_themes
-
 from tests.support.layout import footnote_lines, lines_by_section, lone_lines
 from tests.support.pdf import (
     annotations,

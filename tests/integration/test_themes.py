@@ -24,10 +24,11 @@ from pypdf.generic import IndirectObject
 
 from bookify.outputs.png import open_pdf, render_page
 from bookify.themes import BUILTIN_THEMES, available_themes, builtin_theme
+from tests.support.golden import assert_image_golden
 from tests.support.pdf import fonts, page_sizes, page_texts, trim_boxes
 
 from .bookcheck import ARABIC, FEATURES_ESSAYS, PrintedBook, flat, folio
-from .conftest import BuiltBook, build_project, copy_project, lazy_project
+from .conftest import PROJECTS, BuiltBook, build_project, copy_project, lazy_project
 
 THEMES = available_themes()
 
@@ -262,8 +263,40 @@ def test_the_epub_passes_epubcheck_and_carries_the_themes_fonts(themed: BuiltBoo
         names = set(epub.namelist())
         css = epub.read("EPUB/fonts.css").decode("utf-8")
     theme_fonts = {path.name for path in (BUILTIN_THEMES / themed.theme / "fonts").glob("*.[ot]tf")}
-    assert {f"EPUB/fonts/{name}" for name in theme_fonts} <= names
-    assert set(re.findall(r'url\("fonts/([^"]+)"\)', css)) == theme_fonts
+    shipped = {name.removeprefix("EPUB/fonts/") for name in names if name.startswith("EPUB/fonts/")}
+    # The faces the text is set in, and no other (tests/unit/test_epub_fonts.py says which);
+    # each @font-face left in fonts.css loads a file the book ships.
+    assert shipped <= theme_fonts
+    assert set(re.findall(r'url\("fonts/([^"]+)"\)', css)) == shipped
+    assert {"Regular", "Italic"} <= {Path(n).stem.rsplit("-", 1)[1] for n in shipped}, shipped
+
+
+
+#: Reference pages of each theme, found by text they print: (name, text on that page).
+REFERENCE_PAGES = [
+    ("contents", "Contents"),
+    ("essay-opening", "A Defence of the Footnote"),
+    ("figure", "Cape Finis"),
+]
+#: Low enough that the images stay small and a change of anti-aliasing stays under the tolerance.
+REFERENCE_DPI = 40
+
+
+def test_reference_pages_look_as_pinned(themed: BuiltBook, tmp_path: Path) -> None:
+    """A few pages of each theme, rasterised, match the pictures in
+    tests/projects/features/expected/pages/ within a tolerance; on failure the actual, expected
+    and diff images are left in the test's temporary folder (its path is in the message)."""
+    texts = page_texts(themed.pdf)
+    pdf = open_pdf(themed.pdf)
+    try:
+        for name, marker in REFERENCE_PAGES:
+            index = next(i for i, text in enumerate(texts) if marker.lower() in text.lower())
+            image = render_page(pdf, index, dpi=REFERENCE_DPI)
+            assert_image_golden(PROJECTS / "features" / "expected" / "pages"
+                                / f"{themed.theme}-{name}.png", image, tmp_path,
+                                f"{themed.theme}: page {index + 1} ({name})")
+    finally:
+        pdf.close()
 
 
 # ---------------------------------------------------------------------------- [theme] variables

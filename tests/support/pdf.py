@@ -356,9 +356,9 @@ def link_targets(path: StrPath) -> list[tuple[int, int]]:
             dest = named[key].get_object()
         if isinstance(dest, DictionaryObject):  # a named destination may be << /D [...] >>
             dest = dest["/D"].get_object()
-        if isinstance(dest, ArrayObject) and dest and isinstance(dest[0], IndirectObject):
-            if dest[0].idnum in page_numbers:
-                return page_numbers[dest[0].idnum]
+        if (isinstance(dest, ArrayObject) and dest and isinstance(dest[0], IndirectObject)
+                and dest[0].idnum in page_numbers):
+            return page_numbers[dest[0].idnum]
         raise LookupError(f"link on page {where} has a destination outside this document: {dest!r}")
 
     links: list[tuple[int, int]] = []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -90,7 +90,7 @@ def build_epub(path: Path, *, link: str = "ch2.xhtml#sec", ch2_body: str | None 
     epub.write_epub(
         str(path),
         book,
-        {"epub3_landmark": False, "epub3_pages": False, "mtime": datetime(2024, 1, 1, tzinfo=timezone.utc)},
+        {"epub3_landmark": False, "epub3_pages": False, "mtime": datetime(2024, 1, 1, tzinfo=UTC)},
     )
     return path
 

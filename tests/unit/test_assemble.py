@@ -157,7 +157,7 @@ def test_comments_kept_by_bookify_import_are_never_essays(tmp_path):
 
 
 def test_unlisted_draft_is_not_reported_as_missing_from_contents(tmp_path):
-    """BUG: with `contents`, a manuscript that is not listed gets the warning "not in the book …
+    """Once a bug, now fixed: with `contents`, a manuscript that is not listed gets the warning "not in the book …
     hint: add it to contents in bookify.toml, or mark it 'draft: true'" even when it is already
     marked `draft: true`: following the hint does not silence the warning."""
     root = write_project(
@@ -336,7 +336,7 @@ def test_same_file_name_in_two_subfolders(tmp_path):
 
 
 def test_ids_of_parts_and_essays_are_unique_book_wide(tmp_path):
-    """BUG: a part's id ('part-' + its title) is not checked against essay ids. An essay file
+    """Once a bug, now fixed: a part's id ('part-' + its title) is not checked against essay ids. An essay file
     `part-one.md` and a part titled "One" both get the id 'part-one': two elements with one id
     in the HTML, and in the EPUB two files named part-one.xhtml."""
     root = write_project(

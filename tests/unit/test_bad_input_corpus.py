@@ -8,10 +8,10 @@ After a deliberate change to a message, regenerate the golden file and review it
 
 from __future__ import annotations
 
-import difflib
-import os
 import re
 from pathlib import Path
+
+from tests.support.golden import assert_text_golden
 
 from .bad_inputs import GOOD, Case, cases
 from .helpers import essay, write_files
@@ -68,12 +68,6 @@ def test_the_bad_input_corpus(tmp_path):
         folder.mkdir()
         outcomes.append(_outcome(folder, case))
     actual = "\n".join(outcomes)
-    if os.environ.get("BOOKIFY_UPDATE_GOLDEN"):
-        GOLDEN.write_text(actual, encoding="utf-8")
-    expected = GOLDEN.read_text(encoding="utf-8")
-    if actual != expected:
-        diff = "".join(difflib.unified_diff(expected.splitlines(True), actual.splitlines(True),
-                                            "golden", "actual"))
-        raise AssertionError("the corpus' messages changed:\n" + diff)
+    assert_text_golden(GOLDEN, actual, "the corpus' messages")
     statuses = re.findall(r"^exit (\d+)$", actual, re.M)
     assert sum(s != "0" for s in statuses) >= 100  # at least 100 are refused, not just warned

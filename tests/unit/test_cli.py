@@ -56,10 +56,11 @@ def test_version():
     assert result.stdout == f"bookify, version {bookify.__version__}\n"
 
 
-def test_help_lists_the_commands():
+def test_help_lists_every_command_with_what_it_does():
     result = run("--help")
     assert result.exit_code == 0
-    assert "build" in result.stdout and "new" in result.stdout
+    listed = re.findall(r"^  (\w+) +(\S.*)$", result.stdout.split("Commands:\n", 1)[1], re.M)
+    assert [name for name, _ in listed] == sorted(main.commands)  # each with its summary
 
 
 #: What `--version` and `--help` must not load: the layout and ebook pipeline, and the schema.
@@ -176,7 +177,7 @@ def test_bad_config_exit_code_and_message(new_book):
 
 
 def test_misspelt_title_is_reported_with_a_line_first(new_book):
-    """BUG: misspelling `title` gives two problems, and the first one printed has no line:
+    """Once a bug, now fixed: misspelling `title` gives two problems, and the first one printed has no line:
     "error: bookify.toml: missing required key 'book.title'", then the useful
     "bookify.toml:12: unknown key 'titel' in [book] / hint: did you mean 'title'?"."""
     toml = new_book / "bookify.toml"
@@ -256,7 +257,7 @@ def test_internal_error_is_reported_without_a_traceback(new_book, monkeypatch):
 
 
 def test_bad_source_date_epoch_is_a_user_error(new_book, monkeypatch):
-    """BUG: a huge SOURCE_DATE_EPOCH raises OSError/OverflowError from fromtimestamp, which
+    """Once a bug, now fixed: a huge SOURCE_DATE_EPOCH raises OSError/OverflowError from fromtimestamp, which
     project.py does not catch: "internal error: OSError: [Errno 75] Value too large …", exit 70."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "99999999999999999")
     result = run("build", "--project", new_book, "--format", "html")
@@ -349,7 +350,7 @@ def epub_names(path: Path) -> list[str]:
 
 
 def test_an_essay_named_like_a_book_page_does_not_clash(tmp_path):
-    """BUG: essay ids share a namespace with the book's own pages (cover, title-page,
+    """Once a bug, now fixed: essay ids share a namespace with the book's own pages (cover, title-page,
     copyright, nav, contents, …). An essay file `cover.md` gets the id 'cover', so the EPUB
     holds two entries named EPUB/cover.xhtml (Python warns "Duplicate name") and the HTML
     edition two elements with id="cover"."""
@@ -368,7 +369,7 @@ def test_an_essay_named_like_a_book_page_does_not_clash(tmp_path):
 
 
 def test_epub_of_a_book_with_no_break_spaces_in_titles(tmp_path):
-    """BUG: see test_markdown.test_titles_and_front_matter_html_have_no_named_entities. A French
+    """Once a bug, now fixed: see test_markdown.test_titles_and_front_matter_html_have_no_named_entities. A French
     title ("Essais : première série" with U+00A0) fails the EPUB with exit 4 and
     "error: the EPUB page title-page.xhtml is not well-formed XHTML: Entity 'nbsp' not defined"
     and a hint to check the theme's templates, which the author did not touch."""

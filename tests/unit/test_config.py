@@ -137,7 +137,7 @@ def test_unknown_key_names_section_line_and_suggestion(tmp_path, toml, key, sect
 
 
 def test_misspelt_table_name_points_at_its_header(tmp_path):
-    """BUG: a misspelt table (`[bild]`, `[prnt]`) is reported without a line: `_find_line`
+    """Once a bug, now fixed: a misspelt table (`[bild]`, `[prnt]`) is reported without a line: `_find_line`
     looks for `bild =`, never for the `[bild]` header."""
     error = config_error(tmp_path, '[book]\ntitle = "X"\n\n[bild]\nformats = ["pdf"]\n')
     assert error.message == "unknown key 'bild' in the top level"
@@ -164,7 +164,7 @@ def test_unknown_key_line_is_found_in_its_own_section(tmp_path):
 
 
 def test_unknown_key_in_an_inline_table(tmp_path):
-    """BUG (minor): for `book = { … }` the key's line is not found: `_find_line` gives up when
+    """Once a minor bug, now fixed: for `book = { … }` the key's line is not found: `_find_line` gives up when
     there is no `[book]` header, before its inline fallback."""
     error = config_error(tmp_path, 'book = { title = "X", titel = "Y" }\n')
     assert error.message == "unknown key 'titel' in [book]"
@@ -173,7 +173,7 @@ def test_unknown_key_in_an_inline_table(tmp_path):
 
 
 def test_unknown_key_in_a_part_entry_is_reported_cleanly(tmp_path):
-    """BUG: a mistake inside `{ part = …, essays = … }` also reports the union's other branch,
+    """Once a bug, now fixed: a mistake inside `{ part = …, essays = … }` also reports the union's other branch,
     with pydantic's internal name 'constrained-str' and no line."""
     error = config_error(
         tmp_path,
@@ -218,7 +218,7 @@ def test_recto_openers_false_and_true_are_accepted(tmp_path):
 
 @pytest.mark.parametrize("value", ['"yes"', '"no"'])
 def test_recto_openers_must_be_a_toml_boolean(tmp_path, value):
-    """BUG: pydantic's lax mode turns "yes", "no", "false", "off" and 1 into booleans, so the hint
+    """Once a bug, now fixed: pydantic's lax mode turns "yes", "no", "false", "off" and 1 into booleans, so the hint
     'write true or false (no quotes)' is never shown and `"no"` silently means false."""
     error = config_error(tmp_path, f'[book]\ntitle = "X"\n[print]\nrecto_openers = {value}\n')
     assert error.message.startswith("print.recto_openers: ")
@@ -227,7 +227,7 @@ def test_recto_openers_must_be_a_toml_boolean(tmp_path, value):
 
 
 def test_allow_network_must_be_a_toml_boolean(tmp_path):
-    """BUG (same cause): `allow_network = "no"` is read as false, "yes" as true, silently."""
+    """Once a bug of the same cause, now fixed: `allow_network = "no"` is read as false, "yes" as true, silently."""
     error = config_error(tmp_path, '[book]\ntitle = "X"\n[build]\nallow_network = "yes"\n')
     assert error.hint == "write true or false (no quotes)"
 
@@ -257,7 +257,8 @@ def test_layout_cache_and_jobs_keys_are_read(tmp_path, line, value):
 def test_jobs_must_be_at_least_one(tmp_path, value):
     error = config_error(tmp_path, f'[book]\ntitle = "X"\n[build]\njobs = {value}\n')
     assert error.render(tmp_path) == (
-        "bookify.toml:4: build.jobs: Input should be greater than or equal to 1"
+        "bookify.toml:4: build.jobs: Input should be greater than or equal to 1\n"
+        "  hint: use a larger number, or delete the line for the default"
     )
 
 
@@ -361,7 +362,8 @@ def test_bad_trim_size_message(tmp_path, text):
 @pytest.mark.parametrize("text", ["100x100in", "0x0", "6x9mm", "1x1cm"])
 def test_implausible_trim_size(tmp_path, text):
     error = config_error(tmp_path, f'[book]\ntitle = "X"\n[print]\ntrim = "{text}"\n')
-    assert error.message == f"print.trim: '{text}' is not a plausible book size"
+    assert error.message == (f"print.trim: '{text}' is not a plausible book size; a book's "
+                             "sides are between 1in and 17in, such as '5.5x8.5in' or '6x9in'")
     assert error.location.line == 4
 
 
@@ -450,7 +452,7 @@ def test_missing_title(tmp_path):
 
 
 def test_missing_title_points_at_the_book_table(tmp_path):
-    """BUG: the intent (`_find_line(text, loc[:-1])`) is the line of `[book]`, but a one-name
+    """Once a bug, now fixed: the intent (`_find_line(text, loc[:-1])`) is the line of `[book]`, but a one-name
     path only looks for `book =`, so the message has no line: 'bookify.toml: missing …'."""
     error = config_error(tmp_path, '# my book\n[book]\nsubtitle = "Essays"\n')
     assert error.location.line == 2

@@ -429,3 +429,20 @@ def test_characters_of_feeds_subset_font():
     text = characters_of(["<p>Ŵ &amp; ŷ</p>"])
     cmap = TTFont(io.BytesIO(subset_font(REGULAR, text))).getBestCmap()
     assert {ord("Ŵ"), ord("ŷ"), ord("Ŷ"), ord("&")} <= set(cmap)
+
+
+def test_characters_of_parsed_pages_are_those_of_their_markup() -> None:
+    """The EPUB reads its pages' characters from the parsed trees: the same set as parsing the
+    serialized page (text, tails, alt text; not scripts, styles or comments)."""
+    from lxml import etree
+
+    from bookify.outputs.epub_assets import characters_of, characters_of_trees
+
+    page = etree.fromstring(
+        '<html xmlns="http://www.w3.org/1999/xhtml"><head><title>Tïtle</title>'
+        "<style>p { content: 'Ω'; }</style></head><body><p>Façade <em>naïve</em> tail "
+        '<!-- hidden ß --> after ♥<img alt="Ünïcode alt" src="a.png"/></p>'
+        "<script>var ж = 1;</script><p>&#8212; done</p></body></html>")
+    text = characters_of_trees([page])
+    assert text == characters_of([etree.tostring(page, encoding="unicode")])
+    assert {"ï", "ç", "♥", "Ü", "—"} <= set(text) and not {"Ω", "ß", "ж"} & set(text)

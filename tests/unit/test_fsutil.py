@@ -38,10 +38,9 @@ def test_failure_leaves_the_previous_file_untouched(tmp_path):
     target = tmp_path / "book.pdf"
     target.write_bytes(b"%PDF old bytes")
     before = target.stat().st_mtime_ns
-    with pytest.raises(Boom):
-        with atomic_output(target) as temporary:
-            temporary.write_bytes(b"half a PDF")
-            raise Boom()
+    with pytest.raises(Boom), atomic_output(target) as temporary:
+        temporary.write_bytes(b"half a PDF")
+        raise Boom()
     assert target.read_bytes() == b"%PDF old bytes"
     assert target.stat().st_mtime_ns == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["book.pdf"]
@@ -49,10 +48,9 @@ def test_failure_leaves_the_previous_file_untouched(tmp_path):
 
 def test_failure_without_a_previous_file_leaves_nothing(tmp_path):
     target = tmp_path / "out" / "book.epub"
-    with pytest.raises(Boom):
-        with atomic_output(target) as temporary:
-            temporary.write_bytes(b"partial")
-            raise Boom()
+    with pytest.raises(Boom), atomic_output(target) as temporary:
+        temporary.write_bytes(b"partial")
+        raise Boom()
     assert not target.exists()
     assert list((tmp_path / "out").iterdir()) == []
 
@@ -60,9 +58,8 @@ def test_failure_without_a_previous_file_leaves_nothing(tmp_path):
 def test_failure_before_writing_anything(tmp_path):
     target = tmp_path / "book.pdf"
     target.write_bytes(b"old")
-    with pytest.raises(Boom):
-        with atomic_output(target):
-            raise Boom()
+    with pytest.raises(Boom), atomic_output(target):
+        raise Boom()
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["book.pdf"]
 
@@ -89,10 +86,9 @@ def test_writer_that_replaces_the_temporary_path(tmp_path):
 def test_keyboard_interrupt_also_cleans_up(tmp_path):
     target = tmp_path / "book.pdf"
     target.write_bytes(b"old")
-    with pytest.raises(KeyboardInterrupt):
-        with atomic_output(target) as temporary:
-            temporary.write_bytes(b"partial")
-            raise KeyboardInterrupt
+    with pytest.raises(KeyboardInterrupt), atomic_output(target) as temporary:
+        temporary.write_bytes(b"partial")
+        raise KeyboardInterrupt
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["book.pdf"]
 

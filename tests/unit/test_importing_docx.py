@@ -252,8 +252,8 @@ def test_a_damaged_document_gets_a_clear_error(tmp_path):
 
 
 def test_a_word_table_of_contents_is_dropped_and_tiff_pictures_become_png(tmp_path):
-    from PIL import Image
     from docx.oxml import parse_xml
+    from PIL import Image
 
     from tests.support.docx_factory import NSDECL
 

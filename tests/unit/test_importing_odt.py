@@ -7,8 +7,20 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from odfdo import (Annotation, Document, Element, Frame, Header, LineBreak, Link, List,
-                   Note, Paragraph, Style, Table)
+from odfdo import (
+    Annotation,
+    Document,
+    Element,
+    Frame,
+    Header,
+    LineBreak,
+    Link,
+    List,
+    Note,
+    Paragraph,
+    Style,
+    Table,
+)
 
 from bookify.errors import ManuscriptError
 from bookify.importing.essay import build_essay

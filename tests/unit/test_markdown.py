@@ -83,7 +83,7 @@ def test_inline_markdown_in_a_title(tmp_path):
 
 
 def test_numbered_title_stays_a_title(tmp_path):
-    """BUG: titles are rendered as full Markdown, so "1. The Beginning" becomes a numbered
+    """Once a bug, now fixed: titles are rendered as full Markdown, so "1. The Beginning" becomes a numbered
     list (<ol><li>The Beginning</li></ol>) inside the <h1>, and its text loses the number.
     The same happens to "- A Dash", "+ …" and "> …" titles."""
     e, _, _ = render_one(tmp_path, "x\n", title="1. The Beginning")
@@ -347,7 +347,7 @@ def test_image_without_alt_text_gives_a_warning(tmp_path):
 
 
 def test_alt_text_warning_names_the_right_line(tmp_path):
-    """BUG: lines are found by searching the Markdown for the first occurrence of the image's
+    """Once a bug, now fixed: lines are found by searching the Markdown for the first occurrence of the image's
     src, so when an image is used twice the warning about the second use (line 8) points at
     the first (line 4). The same applies to links and to any src that occurs earlier as text."""
     _, diagnostics, _ = render_one(
@@ -389,7 +389,7 @@ def test_image_outside_the_project_is_refused(tmp_path):
 
 
 def test_image_outside_the_project_is_a_manuscript_error(tmp_path):
-    """BUG (minor): the refusal comes from Project.resolve as a ConfigError, so `bookify build`
+    """Once a minor bug, now fixed: the refusal comes from Project.resolve as a ConfigError, so `bookify build`
     exits 2 ("bookify.toml is wrong") for a mistake in an essay, which is exit 3 elsewhere."""
     (tmp_path / "secret.png").write_bytes(PNG)
     with pytest.raises(BookifyError) as info:
@@ -456,7 +456,7 @@ def test_body_and_notes_are_well_formed_xml_without_named_entities(tmp_path):
 
 
 def test_titles_and_front_matter_html_have_no_named_entities(tmp_path):
-    """BUG: titles, subtitles, epigraphs, their sources and credits are the raw output of nh3,
+    """Once a bug, now fixed: titles, subtitles, epigraphs, their sources and credits are the raw output of nh3,
     which writes a no-break space (French typography: "Essais : …") as `&nbsp;`. That entity
     is not defined in XHTML, so the EPUB build fails: "the EPUB page title-page.xhtml is not
     well-formed XHTML: Entity 'nbsp' not defined" (exit 4, with a hint about the theme's
@@ -475,7 +475,7 @@ def test_titles_and_front_matter_html_have_no_named_entities(tmp_path):
 
 
 def test_book_title_html_has_no_named_entities(tmp_path):
-    """BUG (same cause): the book's title from bookify.toml."""
+    """Once a bug of the same cause, now fixed: the book's title from bookify.toml."""
     root = write_project(tmp_path, '[book]\ntitle = "Essais\u00a0: premi\u00e8re s\u00e9rie"\n')
     book, _ = rendered(root)
     assert named_entities(book.title_html) == []

@@ -6,10 +6,11 @@ import re
 
 import pytest
 
+from bookify.config import load_config
 from bookify.errors import ConfigError
 from bookify.markdown import render_book
 from bookify.project import load_project
-from bookify.scaffold import new_project
+from bookify.scaffold import default_language, new_project
 from bookify.themes import load_theme
 
 from .helpers import assembled
@@ -82,7 +83,7 @@ def test_any_title_gives_a_loadable_project(tmp_path, title):
 
 
 def test_title_with_a_backslash_gives_a_loadable_project(tmp_path):
-    """BUG: only double quotes are escaped when the title goes into bookify.toml, so
+    """Once a bug, now fixed: only double quotes are escaped when the title goes into bookify.toml, so
     `bookify new x --title 'Either\\Or'` writes `title = "Either\\Or"`, which is not valid TOML:
     the new project fails at once with "bookify.toml:12: not valid TOML: Unescaped '\\' …"."""
     new_project(tmp_path / "book", "Either\\Or")
@@ -152,7 +153,9 @@ def test_every_key_the_scaffold_shows_is_valid_when_uncommented(tmp_path):
             line = line.removeprefix("# ")  # a commented table or key, not a comment
         lines.append(line)
     toml.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    config = load_project(folder).config
+    # The values validate; the files they name (a cover, a foreword) are the author's to add,
+    # which load_project would ask for.
+    config = load_config(toml)
     for table, key in SHOWN_KEYS:
         assert key in getattr(config, table).model_fields_set, (table, key)
     assert "contributors.toml" in "\n".join(lines)
@@ -168,3 +171,25 @@ def test_deleting_the_example_essays_says_how_to_use_every_file(tmp_path):
         assembled(folder)
     assert "01-first-essay.md" in info.value.message
     assert "delete 'contents' to use every file in manuscripts/ in file-name order" in info.value.hint
+
+
+@pytest.mark.parametrize("environ, expected", [
+    ({"LANG": "en_GB.UTF-8"}, "en-GB"),
+    ({"LANG": "en_US.UTF-8", "LC_ALL": "fr_CA.UTF-8"}, "fr-CA"),
+    ({"LANG": "de_DE@euro"}, "de-DE"),
+    ({"LANG": "en"}, "en-US"),
+    ({"LANG": "C.UTF-8"}, "en-US"),
+    ({"LANG": "POSIX"}, "en-US"),
+    ({}, "en-US"),
+])
+def test_the_language_comes_with_its_region(environ, expected):
+    """Hyphenation and spelling follow the region: the scaffold never writes a bare 'en'."""
+    assert default_language(environ) == expected
+
+
+def test_the_scaffold_writes_the_language_it_is_given(tmp_path):
+    new_project(tmp_path / "book", "X", language="en-GB")
+    assert load_project(tmp_path / "book").config.book.language == "en-GB"
+    with pytest.raises(ConfigError, match="--language"):
+        new_project(tmp_path / "other", "X", language="english")
+    assert not (tmp_path / "other").exists(), "nothing written for a bad language"

@@ -92,16 +92,23 @@ def test_without_override_the_themes_essay_template_is_used(tmp_path):
     assert '<h1 class="essay-title">A</h1>' in html
 
 
-def test_unknown_theme(tmp_path):
+def test_unknown_theme_is_refused_as_the_project_loads(tmp_path):
     root = write_project(tmp_path, '[book]\ntitle = "X"\n[theme]\nname = "fancy"\n')
-    with pytest.raises(ThemeError) as info:
-        load_theme(load_project(root))
+    with pytest.raises(ConfigError) as info:
+        load_project(root)  # before any theme is loaded or page laid out
     error = info.value
-    assert error.message == "unknown theme 'fancy'"
+    assert error.message == "theme.name: unknown theme 'fancy'"
     assert "classic" in available_themes()
     assert error.hint == "built-in themes: " + ", ".join(available_themes())
-    assert error.exit_code == 4
-    assert error.location.key == "theme.name"
+    assert error.exit_code == 2
+    assert (error.location.key, error.location.line) == ("theme.name", 4)
+
+
+def test_a_misspelt_theme_suggests_the_built_in_one(tmp_path):
+    root = write_project(tmp_path, '[book]\ntitle = "X"\n[theme]\nname = "modrn"\n')
+    with pytest.raises(ConfigError) as info:
+        load_project(root)
+    assert info.value.hint.startswith("did you mean 'modern'? built-in themes: ")
 
 
 def test_theme_name_cannot_reach_outside_the_themes(tmp_path):

@@ -16,6 +16,7 @@ import re
 import zipfile
 from collections import Counter
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from lxml import etree
 
@@ -118,7 +119,8 @@ def _main_part(package: zipfile.ZipFile) -> str:
         return "word/document.xml"
     for rel in rels.iter(f"{{{NS['rel']}}}Relationship"):
         if rel.get("Type", "").endswith("/officeDocument"):
-            return rel.get("Target", "word/document.xml").lstrip("/")
+            target: str = rel.get("Target", "word/document.xml").lstrip("/")
+            return target
     return "word/document.xml"
 
 
@@ -180,9 +182,9 @@ def read_docx(path: Path, essay_id: str, accept_changes: bool) -> ReadDocument:
     rewritten = io.BytesIO()
     with zipfile.ZipFile(rewritten, "w", zipfile.ZIP_DEFLATED) as out:
         for info in package.infolist():
-            label = next((k for k, v in parts.items() if v == info.filename), None)
-            if label is not None and trees[label] is not None:
-                out.writestr(info.filename, etree.tostring(trees[label], xml_declaration=True,
+            rewritten_part = next((k for k, v in parts.items() if v == info.filename), None)
+            if rewritten_part is not None and trees[rewritten_part] is not None:
+                out.writestr(info.filename, etree.tostring(trees[rewritten_part], xml_declaration=True,
                                                            encoding="UTF-8", standalone=True))
             else:
                 out.writestr(info, package.read(info.filename))
@@ -196,7 +198,7 @@ def read_docx(path: Path, essay_id: str, accept_changes: bool) -> ReadDocument:
                         language=language, images=images, comments=comments)
 
 
-def _refuse_tracked_changes(path: Path, trees: dict, report: ImportReport,
+def _refuse_tracked_changes(path: Path, trees: dict[str, Any], report: ImportReport,
                             accept_changes: bool) -> None:
     kinds = {"ins": "insertions", "del": "deletions", "moveFrom": "moves", "moveTo": "moves",
              "rPrChange": "formatting changes", "pPrChange": "formatting changes"}
@@ -239,7 +241,7 @@ def _run_language(run: etree._Element) -> str | None:
     return str(found[0]) if found else None
 
 
-def _main_language(trees: dict, default: str | None) -> str | None:
+def _main_language(trees: dict[str, Any], default: str | None) -> str | None:
     """The language most of the text is in (by characters), its tag as the document gives it."""
     counts: Counter[str] = Counter()
     tags: dict[str, str] = {}
@@ -275,7 +277,7 @@ def _mark_languages(tree: etree._Element, main: str | None) -> set[str]:
     return marked
 
 
-def _remove_unsupported(tree: etree._Element, paragraphs: dict, part: str,
+def _remove_unsupported(tree: etree._Element, paragraphs: dict[Any, int], part: str,
                         report: ImportReport) -> None:
     """Take out what a book cannot carry, saying where it was: text boxes, equations, charts,
     diagrams and embedded objects (mammoth would mix a text box's text into the paragraph)."""
@@ -401,7 +403,7 @@ def _convert(path: Path, package: io.BytesIO, essay_id: str, languages: set[str]
 
     counter = 0
 
-    def quote_by_indent(paragraph):
+    def quote_by_indent(paragraph: Any) -> Any:
         indent = paragraph.indent
         start = _twips(indent.start) if indent is not None else 0
         if (quotes_by_indent and paragraph.numbering is None and start >= QUOTE_INDENT
@@ -410,7 +412,7 @@ def _convert(path: Path, package: io.BytesIO, essay_id: str, languages: set[str]
             return paragraph.copy(style_id="BookifyIndentedQuote", style_name=INDENTED_QUOTE)
         return paragraph
 
-    def image(picture):
+    def image(picture: Any) -> dict[str, str]:
         nonlocal counter
         counter += 1
         content_type = (picture.content_type or "").lower()

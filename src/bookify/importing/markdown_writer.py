@@ -9,6 +9,7 @@ two formats' imports identical.
 
 from __future__ import annotations
 
+import builtins
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -288,9 +289,7 @@ class _Writer:
                     continue
                 texts = []
                 for part in cell:
-                    if part.tag == "p":
-                        texts.append(self.inline(part).strip())
-                    elif isinstance(part.tag, str):
+                    if part.tag == "p" or isinstance(part.tag, str):
                         texts.append(self.inline(part).strip())
                 if not len(cell):
                     texts.append(self.inline(cell).strip())
@@ -305,7 +304,7 @@ class _Writer:
         lines += ["| " + " | ".join(r) + " |" for r in rows[1:]]
         return "\n".join(lines)
 
-    def notes(self) -> list[str]:
+    def notes(self) -> builtins.list[str]:
         """The notes' definitions, `[^N]: …`, in the order of their calls."""
         out = []
         for key, number in sorted(self.note_numbers.items(), key=lambda kv: kv[1]):

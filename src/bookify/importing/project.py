@@ -13,6 +13,7 @@ import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..errors import BookifyError, ConfigError, Location, ManuscriptError
 from ..fsutil import atomic_output
@@ -21,8 +22,6 @@ from .essay import ImportedEssay, build_essay
 from .report import ImportReport
 
 SUFFIXES = (".docx", ".odt")
-#: The language `bookify new` gives a book: essays mostly in another one get `lang:`.
-NEW_BOOK_LANGUAGE = "en"
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +93,7 @@ def read_imports(paths: list[Path], options: ImportOptions,
 MIN_FILES_FOR_PROCESSES = 4
 
 
-def _read_one(job: tuple[str, Path], **options) -> ImportedEssay:
+def _read_one(job: tuple[str, Path], **options: Any) -> ImportedEssay:
     essay_id, path = job
     return build_essay(path, essay_id, **options)
 
@@ -209,18 +208,21 @@ def import_into_project(project_dir: Path, paths: list[Path],
     return [essay.report for essay in essays]
 
 
-def new_project_from(folder: Path, title: str | None, sources: Path,
-                     options: ImportOptions) -> tuple[list[Path], list[ImportReport]]:
+def new_project_from(folder: Path, title: str | None, sources: Path, options: ImportOptions,
+                     language: str | None = None) -> tuple[list[Path], list[ImportReport]]:
     """`bookify new FOLDER --from SOURCES`: a project whose essays are the documents in
-    SOURCES, in file-name order, instead of the examples."""
-    from ..scaffold import new_project
+    SOURCES, in file-name order, instead of the examples. Essays mostly in another language
+    than the book's (`language`, default the system's) get `lang:`."""
+    from ..scaffold import default_language, new_project
 
     check_new_folder(folder)
     if not sources.is_dir():
         raise ManuscriptError("not a folder", Location(sources),
                               "pass the folder holding the contributors' .docx or .odt files")
-    essays = read_imports([sources], options, NEW_BOOK_LANGUAGE)
-    written = new_project(folder, title, essays=[f"{e.essay_id}.md" for e in essays])
+    language = language or default_language()
+    essays = read_imports([sources], options, language)
+    written = new_project(folder, title, essays=[f"{e.essay_id}.md" for e in essays],
+                          language=language)
     write_essays(folder / "manuscripts", essays)
     for essay in essays:
         essay.report.added_to_contents = True

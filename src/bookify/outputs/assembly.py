@@ -16,10 +16,10 @@ import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+import fontTools
 import pikepdf
 from fontTools.pens.ttGlyphPen import TTGlyphPen
 from fontTools.ttLib import TTFont
-import fontTools
 from pikepdf import Array, Dictionary, Name, OutlineItem, PageLocation
 from weasyprint.anchors import make_page_bookmark_tree
 from weasyprint.matrix import Matrix

@@ -25,7 +25,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from PIL import Image, UnidentifiedImageError
 from weasyprint.anchors import rectangle_aabb
@@ -35,11 +35,10 @@ from weasyprint.formatting_structure import boxes
 from ..compose import template_context
 from ..config import PrintSection, TrimSize, length_pt
 from ..diagnostics import Diagnostics
-from ..errors import ConfigError, Location
 from ..fsutil import atomic_output
 from ..model import RenderedBook
-from ..printers import BLEED_IN, PRINTERS, Printer
-from ..project import Project, key_line
+from ..printers import BARCODE_IN, BLEED_IN, MAX_PAGES, MAX_SPINE_IN, PRINTERS, Printer
+from ..project import Project
 from ..themes import Theme, join_names
 from .weasy import render_document
 
@@ -50,16 +49,12 @@ _PT_PER_PX = 0.75
 #: The wrap bleeds 0.125 in (`BLEED_IN`) on every outer edge.
 #: How far the spine's text keeps from each fold: the binding may be off by 1/16 in either way.
 FOLD_CLEARANCE_IN = 0.0625
-#: The area printers keep for the ISBN barcode, at the bottom right of the back cover.
-BARCODE_IN = (2.0, 1.2)
 
 #: Paper thickness per page comes from the printer's rules (`printers.py`). IngramSpark publishes
 #: no constants: its cover template generator, which takes the ISBN, trim, paper and page count,
 #: is the authority for the spine, and the figures used for it are the closest known calipers of
 #: its stocks; set `[print] spine_width` to the template's figure to match it exactly.
 
-#: No printer binds a paperback this thick; a page count beyond it is a mistake, not a book.
-MAX_PAGES = 2000
 
 
 #: Spine type: no larger than this, and no smaller (a thinner spine is left plain).
@@ -237,11 +232,12 @@ class CoverWrap:
         return min(MAX_SPINE_FONT_PT, max(0.0, self.spine_safe_area.width) / SPINE_LINE_EM)
 
     def check(self) -> None:
-        """Refuse a wrap no printer could print (a trim too small for the barcode area)."""
-        if self.trim_width < BARCODE_IN[0] * POINTS_PER_INCH + 2 * self.safe_margin:
-            raise ValueError("the trim is too narrow for a back cover with a 2 in barcode area")
-        if self.trim_height < BARCODE_IN[1] * POINTS_PER_INCH + 2 * self.safe_margin:
-            raise ValueError("the trim is too short for a back cover with a 1.2 in barcode area")
+        """Refuse a wrap no printer could print (a trim too small for the barcode area; a
+        project's `[print]` is checked for this when it loads)."""
+        problem = self.rules.cover_problem(self.trim_width / POINTS_PER_INCH,
+                                           self.trim_height / POINTS_PER_INCH)
+        if problem:
+            raise ValueError(problem)
 
 
 def cover_wrap(
@@ -255,7 +251,7 @@ def cover_wrap(
     """The wrap for a book of `page_count` pages; `spine_width_pt` overrides the paper's spine."""
     width = spine_width(page_count, paper, printer) * POINTS_PER_INCH
     if spine_width_pt is not None:
-        if not (math.isfinite(spine_width_pt) and 0 < spine_width_pt <= 6 * POINTS_PER_INCH):
+        if not (math.isfinite(spine_width_pt) and 0 < spine_width_pt <= MAX_SPINE_IN * POINTS_PER_INCH):
             raise ValueError(f"a spine {spine_width_pt:g} pt wide is not one a printer binds")
         width = spine_width_pt
     wrap = CoverWrap(trim.width_pt, trim.height_pt, width, page_count, printer, paper,
@@ -323,19 +319,9 @@ def lay_out_cover_wrap(
     With `proof`, the folds, safe areas and barcode area are outlined: a file to check the
     design with, never to upload.
     """
-    settings = rendered.book.print
-    _check_page_count(page_count)  # the print edition's own count: anything else is a bug
-    try:
-        wrap = cover_wrap_for(settings, page_count)
-    except ValueError as exc:
-        key = "spine_width" if settings.spine_width and "spine" in str(exc) else "trim"
-        hint = ("take the spine width from the printer's cover calculator or template"
-                if key == "spine_width" else "KDP and IngramSpark print paperbacks from 4 × 6 in")
-        raise ConfigError(
-            f"print.{key}: {exc}",
-            Location(project.config_path, key_line(project.root, ("print", key)), f"print.{key}"),
-            hint,
-        ) from None
+    # The print edition's own count, and `[print]` checked when the project loaded (the spine
+    # width, the trim against the printer and the barcode area): a failure here is a bug.
+    wrap = cover_wrap_for(rendered.book.print, page_count)
     _explain(wrap, rendered, project, diagnostics)
     document = _lay_out(rendered, theme, project, wrap, diagnostics, proof)
     for problem in check_cover_layout(document, wrap):
@@ -416,7 +402,8 @@ def _spine_text(wrap: CoverWrap, names: str | None) -> SpineText | None:
     return SpineText(box, round(wrap.spine_font_size, 2), names)
 
 
-def _render(rendered, theme, project, wrap, spine, proof, diagnostics) -> Document:
+def _render(rendered: RenderedBook, theme: Theme, project: Project, wrap: CoverWrap,
+            spine: SpineText | None, proof: bool, diagnostics: Diagnostics) -> Document:
     cover = rendered.book.cover_image
     cover_src = cover.relative_to(project.root).as_posix() if cover else None
     context = template_context(rendered, project, lambda target: f"#{target}", cover_src)
@@ -488,8 +475,7 @@ def _check_image_resolution(path: Path, wrap: CoverWrap, project: Project,
     dpi = min(width / (panel.width / POINTS_PER_INCH), height / (panel.height / POINTS_PER_INCH))
     message = (f"the cover image prints at {dpi:.0f} dpi on the front cover "
                f"({width} × {height} px over {_inches(panel.width)} × {_inches(panel.height)})")
-    location = Location(project.config_path, key_line(project.root, ("book", "cover")),
-                        "book.cover")
+    location = project.config_location(("book", "cover"))
     needed = (f"printers ask for {GOOD_IMAGE_DPI} dpi: "
               f"{math.ceil(panel.width / POINTS_PER_INCH * GOOD_IMAGE_DPI)} × "
               f"{math.ceil(panel.height / POINTS_PER_INCH * GOOD_IMAGE_DPI)} px")
@@ -531,7 +517,8 @@ def text_extents(document: Document) -> Iterator[tuple[str, Rect, str | None]]:
                                  (x2 - x1) * _PT_PER_PX, (y2 - y1) * _PT_PER_PX), ident
 
 
-def _walk(box, matrix=None, ident=None):
+def _walk(box: Any, matrix: Any = None,
+          ident: str | None = None) -> Iterator[tuple[Any, Any, str | None]]:
     """Boxes depth first, each with the transformation that applies to it (as WeasyPrint draws
     it) and the nearest id around it."""
     own = getattr(box, "transformation_matrix", None)

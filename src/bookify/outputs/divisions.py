@@ -137,7 +137,7 @@ def _stretch_page(page: Page) -> StretchPage:
     content = (box.margin_left * PT_PER_PX, box.margin_top * PT_PER_PX,
                (page.width - box.margin_left - box.margin_right) * PT_PER_PX,
                (page.height - box.margin_top - box.margin_bottom) * PT_PER_PX)
-    strings = []
+    strings: list[tuple[str, str]] = []
     for child in box.descendants():
         if isinstance(child, boxes.MarginBox):
             continue
@@ -157,7 +157,7 @@ def _stretch_page(page: Page) -> StretchPage:
         bookmarks=tuple((level, label, (float(x), float(y)), state)
                         for level, label, (x, y), state in page.bookmarks),
         height=page.height,
-        content=tuple(round(value, 2) for value in content),  # type: ignore[arg-type]
+        content=tuple(round(value, 2) for value in content),
     )
 
 

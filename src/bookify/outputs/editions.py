@@ -46,8 +46,16 @@ from .digital_file import finish_digital_pdf
 from .divisions import LEAD_ID, NEXT_ID, PAGE_TOKEN, StretchLayout, StretchPage, StretchRequest
 from .furniture import FurnitureMismatch, FurniturePage, FurnitureRequest
 from .layouts import LayoutRunner
-from .pdf import (Edition, EditionPage, PageFacts, PrintLayout, PrintStyles, folio,
-                  layout_request, to_roman)
+from .pdf import (
+    Edition,
+    EditionPage,
+    PageFacts,
+    PrintLayout,
+    PrintStyles,
+    folio,
+    layout_request,
+    to_roman,
+)
 from .print_file import finish_print_pdf
 
 #: How many rounds of laying out again before the edition is taken as it is.
@@ -82,16 +90,15 @@ def lay_out_edition(
     cache: LayoutCache,
     *,
     edition: Edition = "print",
-    proof: bool = False,
     check: bool = False,
 ) -> EditionLayout:
     """Lay out one edition stretch by stretch; yields the requests of each round and is sent
     their layouts. Returns the laid-out edition."""
     page = EditionPage.of(theme, project, edition)
-    stretches = _stretches(rendered, theme, project, edition, proof)
+    stretches = _stretches(rendered, theme, project, edition)
     counter_styles = _citation_styles(theme)
     citing_sheets = _citing_stylesheets(theme)
-    hint_key = fingerprint("bookify layout hints", str(project.root), edition, proof,
+    hint_key = fingerprint("bookify layout hints", str(project.root), edition,
                            tuple(s.divisions[0].id for s in stretches))
     hints = cache.get_object(hint_key)
     hints = hints if isinstance(hints, dict) else {}
@@ -119,7 +126,7 @@ def lay_out_edition(
             layouts[number] = (made, results["stretch", number])  # type: ignore[assignment]
         ordered = [layouts[n][1] for n in range(len(stretches))]
         if not all(layout.clean_break for layout in ordered):
-            return (yield from _whole(rendered, theme, project, edition, proof, check,
+            return (yield from _whole(rendered, theme, project, edition, check,
                                       "a division of the theme does not start a new page"))
         placed = _placement(ordered)
         geometry = page.geometry(placed.pages)
@@ -146,14 +153,14 @@ def lay_out_edition(
     try:
         results = yield {("furniture", 0): furniture_request}
     except FurnitureMismatch as mismatch:
-        return (yield from _whole(rendered, theme, project, edition, proof, check, str(mismatch)))
+        return (yield from _whole(rendered, theme, project, edition, check, str(mismatch)))
     furniture = results["furniture", 0]
 
     front_start = placed.first_page_with("half-title")
     body_anchor = rendered.contents[0].id if rendered.contents else None
     body_start = placed.first_page_with(body_anchor)
     padding, blank = 0, None
-    if edition == "print" and not proof:
+    if edition == "print":
         blank = next((PlacedPage(s, p) for s, p, facts in placed.where if facts.blank), None)
         if blank is not None:
             count = placed.pages
@@ -165,7 +172,7 @@ def lay_out_edition(
         [tuple(a for p in layout.pages for a in p.anchors) for layout in ordered],
         [PlacedPage(s, p, facts.bookmarks, facts.height) for s, p, facts in placed.where],
         furniture, front_start=front_start, body_start=body_start,
-        finish=(_print_finish(page, geometry) if edition == "print" and not proof
+        finish=(_print_finish(page, geometry) if edition == "print"
                 else finish_digital_pdf if edition == "digital" else None),
         padding=padding, blank=blank,
         date=project.source_date.strftime("D:%Y%m%d%H%M%SZ"), cache=cache)
@@ -174,14 +181,16 @@ def lay_out_edition(
     if blank is not None:
         facts += [facts[placed.index_of(blank)]] * padding
     diagnostics: list[Diagnostic] = []
+    by_division: dict[str, tuple[Diagnostic, ...]] = {}
     for number, layout in enumerate(ordered):
         start = placed.starts[number]
-        for diagnostic in layout.diagnostics:
-            message = PAGE_TOKEN.sub(
-                lambda m: folio(start + int(m.group(1)), front_start, body_start),
-                diagnostic.message)
-            diagnostics.append(Diagnostic(diagnostic.severity, message, diagnostic.location,
-                                          diagnostic.hint))
+        found = [Diagnostic(diagnostic.severity, PAGE_TOKEN.sub(
+                     lambda m: folio(start + int(m.group(1)), front_start, body_start),  # noqa: B023
+                     diagnostic.message), diagnostic.location, diagnostic.hint)
+                 for diagnostic in layout.diagnostics]
+        diagnostics += found
+        for division in stretches[number].divisions:
+            by_division[division.id] = tuple(dict.fromkeys(found))
     cache.put_object(hint_key, {
         "pages": placed.pages,
         "folios": folios,
@@ -192,23 +201,23 @@ def lay_out_edition(
     })
     # A stylesheet's warning comes from every stretch that read it: say it once.
     return PrintLayout(pdf, tuple(facts), front_start, body_start, edition, geometry,
-                       tuple(dict.fromkeys(diagnostics)))
+                       tuple(dict.fromkeys(diagnostics)), by_division)
 
 
 # ---------------------------------------------------------------------- cutting into stretches
 
 
-def _stretches(rendered: RenderedBook, theme: Theme, project: Project, edition: str,
-               proof: bool) -> list[_Stretch]:
+def _stretches(rendered: RenderedBook, theme: Theme, project: Project, edition: str
+               ) -> list[_Stretch]:
     groups: list[list[Division]] = []
-    for division in book_divisions(rendered, edition, proof):
+    for division in book_divisions(rendered, edition):
         if groups and division.kind in _DISPLAY and groups[-1][-1].kind in _DISPLAY:
             groups[-1].append(division)
         else:
             groups.append([division])
     stretches = []
     for group in groups:
-        html = compose_book_html(rendered, theme, project, edition=edition, proof=proof,
+        html = compose_book_html(rendered, theme, project, edition=edition,
                                  divisions=group, dated=False)
         ids = frozenset(re.findall(r'\sid="([^"]+)"', html))
         cited = tuple(dict.fromkeys(
@@ -448,9 +457,9 @@ def _print_finish(page: EditionPage, geometry: PageGeometry) -> Callable[[pikepd
 
 
 def _whole(rendered: RenderedBook, theme: Theme, project: Project, edition: Edition,
-           proof: bool, check: bool, why: str):
+           check: bool, why: str):
     """The edition laid out as one document, when its stretches cannot stand alone."""
-    request = layout_request(rendered, theme, project, edition=edition, proof=proof, check=check)
+    request = layout_request(rendered, theme, project, edition=edition, check=check)
     results = yield {("whole", 0): request}
     layout: PrintLayout = results["whole", 0]  # type: ignore[assignment]
     notice = Diagnostic("notice", f"the {edition} edition was laid out as one document ({why})")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import html as html_text
 import io
 import re
 import zipfile
@@ -38,8 +39,14 @@ from ..model import Book, RenderedBook
 from ..project import Project
 from ..themes import Theme
 from ..xmltree import remove_keeping_text
-from .epub_assets import (FontSubsetRequest, PreparedImage, characters_of, prepare_image,
-                           subset_font)
+from .epub_assets import (
+    FontSubsetRequest,
+    PreparedImage,
+    characters_of_trees,
+    prepare_image,
+    subset_font,
+)
+from .epub_fonts import font_faces, trimmed_fonts_css, used_faces
 from .pdf import PrintLayout
 
 if TYPE_CHECKING:
@@ -84,7 +91,7 @@ def write_epub(
     `runner`, they are cut down by its workers (side by side) and kept in its cache."""
     settings = project.config.epub
     files = _file_names(rendered)
-    cover = cover_image(rendered, theme, project, diagnostics)
+    cover = cover_image(rendered, theme, project, diagnostics, cache)
     cover_name = "images/cover" + cover.suffix
     stylesheets = [(name, path) for name, path in theme.published_stylesheets("epub")
                    if settings.embed_fonts or name != "fonts.css"]
@@ -111,12 +118,22 @@ def write_epub(
     ebook = epub.EpubBook()
     _describe(ebook, rendered, project, has_page_list=bool(page_list))
     ebook.set_cover(cover_name, cover.data, create_page=False)
-    for name, path in stylesheets:
+    css = {name: path.read_text(encoding="utf-8") for name, path in stylesheets}
+    used_files: set[str] = set()
+    if "fonts.css" in css:
+        # Only the faces the text is set in travel with the book (and their @font-face rules).
+        faces = font_faces(css["fonts.css"])
+        used = used_faces((page.root for page in pages.values()),
+                          [text for name, text in css.items() if name != "fonts.css"], faces)
+        used_files = {Path(face.url).name for face in used}
+        css["fonts.css"] = trimmed_fonts_css(css["fonts.css"], used)
+    for name, text in css.items():
         ebook.add_item(epub.EpubItem(uid=f"css-{Path(name).stem}", file_name=name,
-                                     media_type="text/css", content=path.read_bytes()))
+                                     media_type="text/css", content=text.encode("utf-8")))
     if settings.embed_fonts:
-        text = characters_of(etree.tostring(page.root, encoding="unicode") for page in pages.values())
-        fonts = [font for font in theme.fonts() if font.suffix.lower() in _FONT_TYPES]
+        text = characters_of_trees(page.root for page in pages.values())
+        fonts = [font for font in theme.fonts()
+                 if font.suffix.lower() in _FONT_TYPES and font.name in used_files]
         if runner is not None:
             characters = "".join(sorted(set(text)))
             futures = runner.submit_all({font: FontSubsetRequest(font.name, font.read_bytes(),
@@ -138,6 +155,10 @@ def write_epub(
                                  content=page.serialize())
         if page.uid == "nav":
             document.properties = ["nav"]
+        # The cover page shows the cover image the package names already: out of the linear
+        # reading order, Kindle's converter drops it instead of showing the cover twice, and
+        # other readers open on the text while keeping the page (the landmarks link to it).
+        document.is_linear = page.uid != "cover"
         ebook.add_item(document)
         spine.append(document)
     ebook.spine = spine
@@ -149,7 +170,7 @@ def write_epub(
         "epub3_landmark": False,
         "epub3_pages": False,
         "play_order": {"enabled": False, "start_from": 1},
-        "mtime": project.source_date.astimezone(dt.timezone.utc),
+        "mtime": project.source_date.astimezone(dt.UTC),
         "spine_direction": True,
     })
     writer.process()
@@ -484,6 +505,10 @@ def _notes_as_asides(section: etree._Element) -> None:
             holder.insert(0, link)
             notes.addprevious(aside)
         section.remove(notes)
+    # A collection of footnotes, not endnotes: the two are not mixed in one section (there is
+    # no DPUB-ARIA role for it; the notes' heading names it).
+    section.set(EPUB_TYPE, "footnotes")
+    section.attrib.pop("role", None)
 
 
 class _PackageWriter(epub.EpubWriter):
@@ -525,7 +550,17 @@ def _describe(ebook: epub.EpubBook, rendered: RenderedBook, project: Project,
                   else f"{meta.title}, print edition ({book.print.trim})")
         ebook.add_metadata("DC", "source", source)
         ebook.add_metadata(None, "meta", source, {"property": "pageBreakSource"})
+    # Where each text was taken from (its `source:`), as Standard Ebooks records its sources.
+    sources = dict.fromkeys(f"{text.title_text}: {_plain(text.source_html)}"
+                            for text in rendered.texts() if text.source_html)
+    for source in sources:
+        ebook.add_metadata("DC", "source", source)
     _accessibility_metadata(ebook, rendered, project, has_page_list)
+
+
+def _plain(html: str) -> str:
+    """An inline HTML fragment's text (smart punctuation kept), for the package metadata."""
+    return " ".join(html_text.unescape(re.sub(r"<[^>]+>", "", html)).split())
 
 
 def _people_metadata(ebook: epub.EpubBook, book: Book) -> None:
@@ -643,7 +678,7 @@ def _xml_id(text: str) -> str:
 
 def _normalized_zip(data: bytes, when: dt.datetime) -> bytes:
     """Rewrite the ZIP with `mimetype` first and stored, and one fixed timestamp on every entry."""
-    stamp = max(when.astimezone(dt.timezone.utc), dt.datetime(1980, 1, 1, tzinfo=dt.timezone.utc))
+    stamp = max(when.astimezone(dt.UTC), dt.datetime(1980, 1, 1, tzinfo=dt.UTC))
     date_time = stamp.timetuple()[:6]
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()

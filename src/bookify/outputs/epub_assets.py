@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import io
 import string
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import cast
 
 from fontTools import subset
 from fontTools.ttLib import TTLibError
@@ -98,7 +99,7 @@ def prepare_image(path: Path, max_px: int) -> PreparedImage:
     try:
         # Only the EPUB's core raster types: Pillow's other plugins are not needed, and some (EPS)
         # run external programs.
-        image = Image.open(io.BytesIO(data), formats=_FORMATS)
+        image: Image.Image = Image.open(io.BytesIO(data), formats=_FORMATS)
         kind = image.format
         if kind in _PASS_THROUGH:
             image.load()  # fails on a broken file, as the re-encoded formats do
@@ -161,7 +162,8 @@ class FontSubsetRequest:
         return fingerprint("bookify epub font", __version__, fontTools.version, self.data,
                            self.characters)
 
-    def lay_out(self, progress=None, reads: dict[str, str] | None = None) -> bytes:
+    def lay_out(self, progress: Callable[[int], None] | None = None,
+                reads: dict[str, str] | None = None) -> bytes:
         return subset_font(self.data, self.characters, name=self.name)
 
 
@@ -188,7 +190,8 @@ def subset_font(path: Path | bytes, text: str, name: str | None = None) -> bytes
     except (TTLibError, OSError, ValueError, AssertionError) as exc:
         if isinstance(exc, FileNotFoundError):
             raise
-        raise ValueError(f"{name or path}: not a font bookify can read ({exc})") from exc
+        named = name or (str(path) if isinstance(path, Path) else "the font")
+        raise ValueError(f"{named}: not a font bookify can read ({exc})") from exc
     try:
         options.flavor = font.flavor
         characters = set(EXTRA_CHARACTERS)
@@ -215,6 +218,24 @@ def characters_of(html_fragments: Iterable[str | bytes]) -> str:
         collector = _TextCollector(characters)
         collector.feed(fragment)
         collector.close()
+    return "".join(sorted(characters))
+
+
+def characters_of_trees(roots: Iterable[etree._Element]) -> str:
+    """`characters_of` for documents already parsed (the EPUB's pages): the same characters,
+    without serializing each page to parse it again."""
+    characters: set[str] = set()
+    for root in roots:
+        for element in root.iter():
+            if element.tail:
+                characters.update(element.tail)
+            if not isinstance(element.tag, str):
+                continue  # a comment or processing instruction: only its tail is text
+            if element.text and etree.QName(element).localname not in _TextCollector._HIDDEN:
+                characters.update(element.text)
+            alt = element.get("alt")
+            if alt:
+                characters.update(alt)
     return "".join(sorted(characters))
 
 
@@ -273,7 +294,8 @@ def _png(image: Image.Image, original: bytes, target: tuple[int, int] | None, *,
     return PreparedImage(data, *_PNG, image.width, image.height)
 
 
-def _smaller(encoded: bytes, original: bytes, strip, pixels_unchanged: bool) -> bytes:
+def _smaller(encoded: bytes, original: bytes, strip: Callable[[bytes], bytes | None],
+             pixels_unchanged: bool) -> bytes:
     """The re-encoded image, or the original with only its metadata stripped when the pixels are
     unchanged and that is no larger."""
     if pixels_unchanged:
@@ -310,7 +332,8 @@ def _to_srgb(image: Image.Image, allowed: set[str]) -> tuple[Image.Image, bool]:
             image, converted = transformed, True
     if image.mode in _SIXTEEN_BIT or image.mode == "I":
         wide = image.convert("I")
-        if image.mode in _SIXTEEN_BIT or (wide.getextrema()[1] or 0) > 255:
+        highest = cast("int | None", wide.getextrema()[1])  # mode I: (lowest, highest)
+        if image.mode in _SIXTEEN_BIT or (highest or 0) > 255:
             wide = wide.point(lambda value: value / 257 + 0.5)  # 0..65535 → 0..255, rounded
         image, converted = wide.convert("L"), True
     if image.mode not in allowed:

@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from ..cache import fingerprint
 
@@ -51,20 +51,23 @@ class LayoutExecutor(Protocol):
     """Runs layout requests somewhere; each future's result is `(layout, reads)`, `reads` being
     every file the layout read with its SHA-256 (the layout cache checks them)."""
 
-    #: How many layouts it runs at once.
-    capacity: int
-    #: Its workers are elsewhere: every layout goes to them, none is made in this process.
-    remote: bool
+    @property
+    def capacity(self) -> int:
+        """How many layouts it runs at once."""
+
+    @property
+    def remote(self) -> bool:
+        """Its workers are elsewhere: every layout goes to them, none is made in this process."""
 
     def prepare(self) -> None:
         """Get ready to run layouts soon (start what is slow to start), without waiting."""
 
     def submit(self, request: LayoutRequest, files: BookFiles,
-               progress: Callable[[int], None] | None = None) -> Future:
+               progress: Callable[[int], None] | None = None) -> Future[Any]:
         """Run `request.lay_out` in a worker; `progress` hears its pages laid out so far (if
         the executor can tell). `files` says which files the layout may read."""
 
-    def wait(self, future: Future) -> None:
+    def wait(self, future: Future[Any]) -> None:
         """Return once `future` is done, reporting progress meanwhile."""
 
     def forget(self, files: BookFiles) -> None:
@@ -164,7 +167,7 @@ class LocalPool:
     def __init__(self, jobs: int) -> None:
         self.capacity = max(1, jobs)
         self._executor: concurrent.futures.ProcessPoolExecutor | None = None
-        self._queue = None
+        self._queue: Any = None
         self._listeners: dict[int, Callable[[int], None]] = {}
         self._numbers = itertools.count()
         self._lock = threading.Lock()
@@ -192,7 +195,7 @@ class LocalPool:
                 initializer=_start_worker, initargs=(self._queue,))
 
     def submit(self, request: LayoutRequest, files: BookFiles,
-               progress: Callable[[int], None] | None = None) -> Future:
+               progress: Callable[[int], None] | None = None) -> Future[Any]:
         self.start()
         number = next(self._numbers)
         if progress is not None:
@@ -202,7 +205,7 @@ class LocalPool:
         future.add_done_callback(lambda _done: self._listeners.pop(number, None))
         return future
 
-    def wait(self, future: Future) -> None:
+    def wait(self, future: Future[Any]) -> None:
         while not future.done():
             self._drain(block=True)
         self._drain(block=False)
@@ -246,10 +249,10 @@ def _context() -> multiprocessing.context.BaseContext:
 
 # ---------------------------------------------------------------------- in the worker process
 
-_progress_queue = None
+_progress_queue: Any = None
 
 
-def _start_worker(progress_queue) -> None:
+def _start_worker(progress_queue: Any) -> None:
     global _progress_queue
     _progress_queue = progress_queue
 

@@ -86,9 +86,9 @@ def _visit(box: boxes.Box, page: int, essay: str | None, count: bool, seen: _See
         count = False
     elif isinstance(box, boxes.ReplacedBox) and isinstance(box.replacement, RasterImage):
         seen.images.append((box, page))
-    elif (getattr(box, "element_tag", "") or "").endswith("::footnote-call"):
-        if element is not None and element.get("id"):
-            seen.calls.setdefault(element.get("id"), page)
+    elif ((getattr(box, "element_tag", "") or "").endswith("::footnote-call")
+          and element is not None and element.get("id")):
+        seen.calls.setdefault(element.get("id"), page)
     if element is not None and element.tag == "section" and "essay" in (
             element.get("class") or "").split():
         essay = element.get("id")
@@ -104,7 +104,8 @@ def _visit(box: boxes.Box, page: int, essay: str | None, count: bool, seen: _See
         _visit(child, page, essay, count, seen)
 
 
-def _lone_lines(label: Labeller, paragraph_lines, essay_lines, diagnostics) -> None:
+def _lone_lines(label: Labeller, paragraph_lines: dict[str, dict[int, int]],
+               essay_lines: dict[str, dict[int, int]], diagnostics: Diagnostics) -> None:
     for paragraph, pages in paragraph_lines.items():
         if len(pages) < 2:
             continue

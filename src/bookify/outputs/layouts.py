@@ -18,8 +18,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from ..cache import LayoutCache
-from .executors import BookFiles, LayoutExecutor, LocalPool, default_jobs
-from .executors import LayoutRequest as Request
+from .executors import BookFiles, LayoutExecutor, LayoutRequest as Request, LocalPool, default_jobs
 from .pdf import PrintLayout
 
 __all__ = ["LayoutRunner", "Request", "default_jobs"]

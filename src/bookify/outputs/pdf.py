@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+import pikepdf
 import pydyf
 from fontTools.ttLib import TTFont
 from weasyprint.document import Document, Page
@@ -40,8 +41,8 @@ from ..model import RenderedBook
 from ..printers import printer_rules
 from ..project import Project
 from ..themes import Theme
-from .epub_assets import characters_of
 from .digital_file import finish_digital_file
+from .epub_assets import characters_of
 from .layout_checks import check_layout
 from .print_file import finish_print_file
 from .weasy import ProgressCallback, layout_key, render_document
@@ -89,6 +90,10 @@ class PrintLayout:
     #: What the layout found (WeasyPrint's warnings, and for the print edition the layout
     #: checks: widows, low-resolution images…), for the build to report.
     diagnostics: tuple[Diagnostic, ...] = ()
+    #: The same findings by division id (each division gets its stretch's), so a proof of one
+    #: essay reports its own; empty when the edition was laid out as one document.
+    division_diagnostics: dict[str, tuple[Diagnostic, ...]] = dataclasses.field(
+        default_factory=dict, compare=False)
     #: WeasyPrint's document, when laid out in this process and asked for (tests read its boxes).
     document: Document | None = dataclasses.field(default=None, compare=False)
 
@@ -341,7 +346,8 @@ def _page_facts(page: Page) -> PageFacts:
 
 def _pad_for_printer(document: Document, printer: str) -> None:
     """End the book as the printer wants it: an even page count, and a blank last page where
-    the printer asks for one (IngramSpark adds one otherwise). The padding repeats one of the book's own blank pages."""
+    the printer asks for one (IngramSpark adds one otherwise). The padding repeats one of the
+    book's own blank pages."""
     blank = next((page for page in document.pages if page._page_box.page_type.blank), None)
     if blank is None:
         return
@@ -451,6 +457,33 @@ def write_pdf(layout: PrintLayout, target: Path) -> Path:
     """Write the laid-out edition to `target` (atomically)."""
     with atomic_output(target) as temporary:
         temporary.write_bytes(layout.pdf)
+    return target
+
+
+def write_excerpt(layout: PrintLayout, pages: range, target: Path) -> Path:
+    """Write pages `pages` of the laid-out edition to `target` (atomically), labelled with the
+    book's folios: a contributor's proof shows the page numbers the book will print."""
+    with pikepdf.open(io.BytesIO(layout.pdf)) as book, pikepdf.new() as excerpt:
+        excerpt.pages.extend(book.pages[pages.start:pages.stop])
+        labels: list = []
+        style = None
+        for offset, index in enumerate(pages):
+            arabic = layout.body_start is not None and index >= layout.body_start
+            roman = not arabic and layout.front_start is not None and index >= layout.front_start
+            if (arabic, roman) != style or not labels:
+                style = (arabic, roman)
+                if arabic or roman:
+                    number = index - (layout.body_start if arabic else layout.front_start) + 1
+                    labels += [offset, pikepdf.Dictionary(S=pikepdf.Name.D if arabic
+                                                          else pikepdf.Name.r, St=number)]
+                else:
+                    labels += [offset, pikepdf.Dictionary(P=pikepdf.String(layout.label(index)))]
+        excerpt.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array(labels))
+        excerpt.docinfo = excerpt.copy_foreign(book.docinfo)
+        if "/Lang" in book.Root:
+            excerpt.Root.Lang = book.Root.Lang
+        with atomic_output(target) as temporary:
+            excerpt.save(temporary, deterministic_id=True, min_version=book.pdf_version)
     return target
 
 

@@ -27,7 +27,8 @@ def render_page(pdf: pypdfium2.PdfDocument, index: int, dpi: float = 96) -> Imag
     page = pdf[index]
     try:
         bitmap = page.render(scale=dpi / 72, may_draw_forms=False)
-        return bitmap.to_pil().convert("RGB")
+        image: Image.Image = bitmap.to_pil().convert("RGB")
+        return image
     finally:
         page.close()
 

@@ -12,13 +12,13 @@ import contextlib
 import contextvars
 import dataclasses
 import hashlib
-import re
 import inspect
 import logging
+import mimetypes
+import re
 import textwrap
 import threading
 import types
-import mimetypes
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from urllib.parse import quote, urlsplit
@@ -27,10 +27,9 @@ from urllib.request import url2pathname
 import pydyf
 import pyphen
 import weasyprint
-from weasyprint import CSS, HTML
+from weasyprint import CSS, HTML, layout
 from weasyprint.document import Document
 from weasyprint.formatting_structure import boxes
-from weasyprint import layout
 from weasyprint.layout import block, inline
 from weasyprint.text import line_break
 from weasyprint.text.fonts import FontConfiguration

@@ -98,7 +98,7 @@ class _Report:
         self.quiet = quiet
         self.out = Console(highlight=False, soft_wrap=True)
         self.err = Console(stderr=True, highlight=False, soft_wrap=True)
-        self._shown: tuple = ()
+        self._shown: tuple[tuple[Any, Any, Any], ...] = ()
 
     def __call__(self, kind: str, data: dict[str, Any]) -> None:
         if kind != "state":

@@ -308,7 +308,8 @@ class PreviewSession:
                        if plan.kind == "essay" else Job(job_id, self.root, folder))
             self._set_status({"phase": "building", "kind": job.kind, "essay": job.essay, "pages": 0})
             try:
-                result = self._runner.run(job, self._progress, lambda: self._superseded(job))
+                result = self._runner.run(job, self._progress,
+                                          lambda: self._superseded(job))  # noqa: B023 - this job's
             except JobCancelled:
                 shutil.rmtree(folder, ignore_errors=True)
                 continue

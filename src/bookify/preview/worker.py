@@ -28,18 +28,18 @@ from pathlib import Path
 from string import Template
 from typing import Any
 
-from ..assemble import assemble_book
 from .. import anatomy
+from ..assemble import assemble_book
+from ..cache import LayoutCache
 from ..diagnostics import Diagnostics
 from ..errors import BookifyError
 from ..fsutil import display_path
 from ..markdown import render_book
 from ..model import BackMatter, RenderedBook, RenderedPart
-from ..cache import LayoutCache
 from ..outputs import pdf as pdf_output
 from ..outputs.editions import lay_out_edition, lay_out_editions
-from ..outputs.layouts import LayoutRunner, default_jobs
 from ..outputs.html import write_html
+from ..outputs.layouts import LayoutRunner, default_jobs
 from ..outputs.png import open_pdf
 from ..project import load_project
 from ..themes import Theme, load_theme
