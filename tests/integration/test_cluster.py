@@ -96,6 +96,19 @@ def test_a_cluster_builds_the_same_bytes_as_the_local_pool(client, books, pooled
     assert clustered == pooled
 
 
+def test_one_book_built_with_scheduler_is_laid_out_by_the_cluster(client, books, pooled,
+                                                                 tmp_path, monkeypatch):
+    """`bookify build --scheduler ADDRESS` for one book: connected by address, the pages laid
+    out by the cluster's workers (none here), the same bytes."""
+    laid_out_here = []
+    monkeypatch.setattr("bookify.outputs.layouts.LayoutRunner._lay_out_here",
+                        lambda *args: laid_out_here.append(args))
+    result = build(load_project(books[0]), FORMATS, tmp_path, diagnostics=Diagnostics(),
+                   cache=False, scheduler=client.scheduler.address)
+    assert laid_out_here == []
+    assert {a.path.name: a.path.read_bytes() for a in result.artifacts} == pooled[0]
+
+
 def test_a_worker_lays_out_from_the_files_it_was_sent_not_the_clients_disk(tmp_path):
     """A stretch laid out by the worker's function, after the project folder has gone from
     where the request names it: the same layout as here, its reads named as the client's."""
@@ -140,7 +153,7 @@ def test_a_worker_killed_mid_build_costs_no_book(client, books, pooled, tmp_path
             killer.join()
     assert killed, "no worker was laying out a page to be killed"
     assert made == pooled
-    client.wait_for_workers(2, timeout=60)  # the nanny started another
+    client.wait_for_workers(2, timeout=120)  # the nanny started another
 
 
 class KillsItsWorker:
@@ -187,17 +200,4 @@ def test_a_layout_that_kills_every_worker_fails_its_book_and_only_its_book(clien
     assert "nothing of the book was written" in failed.error.message
     assert not (tmp_path / doomed.name).exists() or not any((tmp_path / doomed.name).iterdir())
     assert built.ok and _outputs(tmp_path / kept.name) == pooled[1]
-    client.wait_for_workers(2, timeout=60)
 
-
-def test_one_book_built_with_scheduler_is_laid_out_by_the_cluster(client, books, pooled,
-                                                                 tmp_path, monkeypatch):
-    """`bookify build --scheduler ADDRESS` for one book: connected by address, the pages laid
-    out by the cluster's workers (none here), the same bytes."""
-    laid_out_here = []
-    monkeypatch.setattr("bookify.outputs.layouts.LayoutRunner._lay_out_here",
-                        lambda *args: laid_out_here.append(args))
-    result = build(load_project(books[0]), FORMATS, tmp_path, diagnostics=Diagnostics(),
-                   cache=False, scheduler=client.scheduler.address)
-    assert laid_out_here == []
-    assert {a.path.name: a.path.read_bytes() for a in result.artifacts} == pooled[0]
