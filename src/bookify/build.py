@@ -28,6 +28,7 @@ from .model import RenderedBook
 from .outputs.cover_wrap import lay_out_cover_wrap, write_cover_wrap_pdf
 from .outputs.editions import lay_out_edition, lay_out_editions
 from .outputs.epub import write_epub
+from .outputs.executors import LayoutExecutor
 from .outputs.html import write_html
 from .outputs.layouts import LayoutRunner, default_jobs
 from .outputs.pdf import PrintLayout, check_font_coverage, write_excerpt, write_pdf
@@ -87,6 +88,8 @@ def build(
     cache: bool = True,
     cache_dir: Path | None = None,
     before_layout: Callable[[RenderedBook], None] | None = None,
+    executor: LayoutExecutor | None = None,
+    scheduler: str | None = None,
 ) -> BuildResult:
     """Build the requested outputs of `project` into `output_dir` (default: the project's).
 
@@ -99,8 +102,17 @@ def build(
     pages (default: `[build] jobs`, else one per core); `cache=False` lays everything out afresh, ignoring and
     not filling the layout cache in `<cache_dir or output_dir>/.cache/`. `before_layout` is
     handed the rendered book before any page is laid out, to refuse what the caller asked of it
-    (a proof's essay ids) while that costs nothing.
+    (a proof's essay ids) while that costs nothing. `executor` lays out the pages instead of this
+    build's own processes (shared by the books of a catalogue); `scheduler` (default:
+    `[build] scheduler`) is the address of a Dask scheduler whose workers lay them out.
     """
+    scheduler = scheduler or project.config.build.scheduler
+    if executor is None and scheduler:
+        from .cluster import connect
+
+        with connect(scheduler) as cluster:
+            return build(project, formats, output_dir, progress, diagnostics, strict, essay,
+                         editions, jobs, cache, cache_dir, before_layout, executor=cluster)
     progress = progress or Progress()
     diagnostics = diagnostics if diagnostics is not None else Diagnostics()
     formats = list(dict.fromkeys(formats or project.config.build.formats))
@@ -111,7 +123,18 @@ def build(
                           LayoutCache((cache_dir or output_dir) / ".cache",
                                       settings.cache_max_mb * 2**20,
                                       enabled=cache and settings.cache),
-                          progress.pages)
+                          progress.pages, executor=executor,
+                          skip=(output_dir, (cache_dir or output_dir) / ".cache"))
+    with runner:  # open until the EPUB's fonts are cut down too
+        return _build_with(runner, project, formats, output_dir, progress, diagnostics, strict,
+                           essay, editions, before_layout)
+
+
+def _build_with(runner: LayoutRunner, project: Project, formats: list[Format],
+                output_dir: Path, progress: Progress, diagnostics: Diagnostics, strict: bool,
+                essay: str | None, editions: Sequence[str] | None,
+                before_layout: Callable[[RenderedBook], None] | None) -> BuildResult:
+    """`build`, once its layout runner is made."""
     if essay is not None or "pdf" in formats or "epub" in formats:
         runner.prepare()
 
@@ -141,11 +164,10 @@ def build(
     # is not written.
     progress.stage("Laying out pages")
     started = time.perf_counter()
-    with runner:
-        layouts = lay_out_editions(runner, {
-            edition: lay_out_edition(rendered, theme, project, runner.cache, edition=edition,
-                                     check=edition == "print" and edition in editions)
-            for edition in dict.fromkeys([*editions, *(["print"] if page_list else [])])})
+    layouts = lay_out_editions(runner, {
+        edition: lay_out_edition(rendered, theme, project, runner.cache, edition=edition,
+                                 check=edition == "print" and edition in editions)
+        for edition in dict.fromkeys([*editions, *(["print"] if page_list else [])])})
     layout_seconds = time.perf_counter() - started
     for layout in layouts.values():  # the layouts' own findings, in a stable order
         diagnostics.items.extend(layout.diagnostics)
@@ -185,7 +207,7 @@ def build(
                 progress.stage("Writing EPUB")
                 target = output_dir / f"{book.slug}.epub"
                 write_epub(rendered, theme, project, outputs.path(target), diagnostics,
-                           layouts["print"] if page_list else None, runner.cache)
+                           layouts["print"] if page_list else None, runner.cache, runner)
             else:
                 progress.stage("Writing HTML")
                 target = output_dir / "html" / "index.html"

@@ -59,8 +59,11 @@ def main() -> None:
 
 
 @main.command("build")
-@click.option("--project", "project_dir", type=click.Path(path_type=Path), default=".",
-              show_default=True, help="The book project's folder (holding bookify.toml).")
+@click.option("--project", "project_dirs", type=click.Path(path_type=Path), multiple=True,
+              help="The book project's folder (holding bookify.toml); default: this folder. "
+              "Repeat it to build several books in one run.")
+@click.option("--catalogue", "catalogue_file", type=click.Path(path_type=Path), metavar="FILE",
+              help="Build every book a catalogue file (TOML, one [[book]] each) lists.")
 @click.option("--format", "formats", callback=_formats, metavar="LIST",
               help="Outputs to build: pdf, epub, html (comma-separated). Default: [build] formats.")
 @click.option("--output", "output_dir", type=click.Path(path_type=Path),
@@ -72,16 +75,33 @@ def main() -> None:
 @click.option("--check", "preflight", is_flag=True,
               help="Then check the written files against the printer and the stores.")
 @_layout_options
+@click.option("--scheduler", metavar="ADDRESS",
+              help="Lay out pages on the Dask cluster whose scheduler is at ADDRESS "
+              "(tcp://HOST:8786). Default: [build] scheduler, else this machine.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
 @click.option("--debug", is_flag=True, help="Show a traceback for internal errors.")
-def build_command(project_dir: Path, formats, output_dir: Path | None, essay: str | None,
-                  strict: bool, preflight: bool, jobs: int | None, no_cache: bool, quiet: bool,
+def build_command(project_dirs: tuple[Path, ...], catalogue_file: Path | None, formats,
+                  output_dir: Path | None, essay: str | None, strict: bool, preflight: bool,
+                  jobs: int | None, no_cache: bool, scheduler: str | None, quiet: bool,
                   debug: bool) -> None:
     """Build the book: build/<slug>-print.pdf, -digital.pdf, -cover.pdf and build/<slug>.epub
     (<slug> from the title), and with --format html build/html/index.html.
 
+    Several --project options, or --catalogue, build several books in one run.
+
     Example: bookify build --format pdf --output proofs/
     """
+    if scheduler is not None and not re.fullmatch(r"(tcp|tls|inproc|ucx)://\S+", scheduler):
+        raise click.BadParameter("a scheduler's address is tcp://HOST:PORT, e.g. "
+                                 "tcp://10.0.0.5:8786", param_hint="--scheduler")
+    if catalogue_file is not None or len(project_dirs) > 1:
+        for given, name in ((essay, "--essay"), (output_dir, "--output"), (preflight, "--check")):
+            if given:
+                raise click.UsageError(f"{name} is for one book: leave it out when building "
+                                       "several (--catalogue, or --project more than once)")
+        _build_several(project_dirs, catalogue_file, formats, strict, jobs, no_cache, scheduler,
+                       quiet, debug)
+        return
     if preflight and essay is not None:
         raise click.UsageError("--check checks the book's files, not an essay's proof: "
                                "leave out --essay or --check")
@@ -89,13 +109,14 @@ def build_command(project_dir: Path, formats, output_dir: Path | None, essay: st
     from .console import Reporter
     from .project import load_project
 
+    project_dir = project_dirs[0] if project_dirs else Path(".")
     reporter = Reporter(project_dir.resolve(), quiet)
     diagnostics = Diagnostics()
     with _reporting(reporter, diagnostics, debug):
         project = load_project(project_dir)
         result = build(project, formats, output_dir.resolve() if output_dir else None,
                        reporter, diagnostics, strict=strict, essay=essay, jobs=jobs,
-                       cache=not no_cache)
+                       cache=not no_cache, scheduler=scheduler)
     for artifact in result.artifacts:
         reporter.artifact(artifact, result.rendered.words if artifact.words is None
                           else artifact.words)
@@ -106,6 +127,28 @@ def build_command(project_dir: Path, formats, output_dir: Path | None, essay: st
             report = check_files(project, [a.path for a in result.artifacts
                                            if a.edition in ("print", "cover") or a.format == "epub"])
         _report_check(report, project.root, as_json=False)
+
+
+def _build_several(project_dirs: tuple[Path, ...], catalogue_file: Path | None, formats,
+                   strict: bool, jobs: int | None, no_cache: bool, scheduler: str | None,
+                   quiet: bool, debug: bool) -> None:
+    """Build a catalogue's books (or several --project), report each, then the summary; exit 1
+    unless every book was built."""
+    from .catalogue import Catalogue, build_catalogue, catalogue_of, load_catalogue
+    from .console import CatalogueReporter
+
+    reporter = CatalogueReporter(Path.cwd(), quiet)
+    with _reporting(reporter, Diagnostics(), debug):
+        catalogue = catalogue_of(project_dirs) if project_dirs else Catalogue(())
+        if catalogue_file is not None:
+            listed = load_catalogue(catalogue_file)
+            catalogue = Catalogue(catalogue.titles + listed.titles, listed.scheduler,
+                                  listed.jobs)
+        outcomes = build_catalogue(catalogue, formats, jobs=jobs, scheduler=scheduler,
+                                   strict=strict, cache=not no_cache, finished=reporter.book)
+    reporter.summary(outcomes)
+    if not all(outcome.ok for outcome in outcomes):
+        sys.exit(1)
 
 
 @main.command("check")

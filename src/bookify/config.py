@@ -497,6 +497,9 @@ class BuildSection(_Section):
     """Let stylesheets and Markdown load http(s) resources. Off: a build reads only the project."""
     jobs: StrictInt | None = Field(default=None, ge=1)
     """Processes that lay out pages at once. Default: one per core."""
+    scheduler: str | None = Field(default=None, pattern=r"^(tcp|tls|inproc|ucx)://\S+$")
+    """The address of a Dask scheduler (`tcp://HOST:8786`) whose workers lay out the pages
+    instead of this machine's processes; needs `pip install 'bookify[cluster]'`."""
     cache: StrictBool = True
     """Keep laid-out pages in build/.cache/ so a rebuild lays out only what changed."""
     cache_max_mb: StrictInt = Field(default=1024, ge=16)

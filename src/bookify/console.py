@@ -7,7 +7,9 @@ terminal, so CI logs get a few plain lines instead of redraws.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.markup import escape
@@ -16,6 +18,9 @@ from rich.progress import BarColumn, Progress as RichProgress, TaskID, TextColum
 from .build import Artifact, Progress
 from .diagnostics import Diagnostic
 from .errors import BookifyError
+
+if TYPE_CHECKING:
+    from .catalogue import BookOutcome
 
 
 class Reporter(Progress):
@@ -87,6 +92,60 @@ class Reporter(Progress):
     def error(self, error: BookifyError) -> None:
         self._stop_bar()
         self.err.print(f"[bold red]error:[/] {escape(error.render(self.root))}")
+
+
+class CatalogueReporter(Reporter):
+    """A catalogue build on the terminal: a line per book as it is done, each book's warnings
+    and error under its project's name, then a table of every book."""
+
+    def __init__(self, root: Path, quiet: bool = False) -> None:
+        super().__init__(root, quiet)
+        self._lock = threading.Lock()
+
+    def book(self, outcome: BookOutcome) -> None:
+        """One book is done (called from the thread that built it)."""
+        project = _relative(outcome.title.project, self.root)
+        with self._lock:
+            for item in outcome.diagnostics.items:
+                if item.severity == "notice" and self.quiet:
+                    continue
+                colour = "yellow" if item.severity == "warning" else "cyan"
+                self.err.print(f"[{colour}]{escape(project)}: {item.severity}:[/] "
+                               f"{escape(item.render(outcome.title.project))}")
+            if outcome.error is not None:
+                self.err.print(f"[bold red]{escape(project)}: error:[/] "
+                               f"{escape(outcome.error.render(outcome.title.project))}")
+            elif not self.quiet:
+                self.out.print(f"[bold green]Built[/] {escape(outcome.name)} "
+                               f"({escape(project)}, {outcome.seconds:.1f} s)")
+
+    def summary(self, outcomes: list[BookOutcome]) -> None:
+        """The table of every book: outputs, pages, time, warnings, and whether it was built."""
+        from rich.table import Table
+
+        table = Table(title=None, show_edge=False, pad_edge=False)
+        for column in ("book", "project", "outputs", "pages", "time", "warnings", "result"):
+            table.add_column(column, justify="right" if column in ("pages", "time", "warnings")
+                             else "left")
+        for outcome in outcomes:
+            artifacts = outcome.result.artifacts if outcome.result is not None else []
+            outputs = ", ".join(f"{a.edition} PDF" if a.edition else a.format.upper()
+                                for a in artifacts)
+            pages = next((a.pages for a in artifacts if a.edition == "print"),
+                         next((a.pages for a in artifacts if a.pages), None))
+            table.add_row(
+                escape(outcome.name), escape(_relative(outcome.title.project, self.root)),
+                escape(outputs) or "—", str(pages) if pages else "—", f"{outcome.seconds:.1f} s",
+                str(len(outcome.diagnostics.warnings)),
+                "[green]built[/]" if outcome.ok else "[bold red]failed[/]")
+        failed = sum(not outcome.ok for outcome in outcomes)
+        with self._lock:
+            if not self.quiet or failed:
+                (self.err if failed and self.quiet else self.out).print(table)
+            if failed:
+                self.err.print(f"[bold red]{failed} of {len(outcomes)} books failed[/]")
+            elif not self.quiet:
+                self.out.print(f"All {len(outcomes)} books built.")
 
 
 def print_error(error: BookifyError, root: Path | None = None) -> None:

@@ -20,6 +20,7 @@ import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import fontTools
 from ebooklib import epub
@@ -38,9 +39,18 @@ from ..model import Book, RenderedBook
 from ..project import Project
 from ..themes import Theme
 from ..xmltree import remove_keeping_text
-from .epub_assets import PreparedImage, characters_of_trees, prepare_image, subset_font
+from .epub_assets import (
+    FontSubsetRequest,
+    PreparedImage,
+    characters_of_trees,
+    prepare_image,
+    subset_font,
+)
 from .epub_fonts import font_faces, trimmed_fonts_css, used_faces
 from .pdf import PrintLayout
+
+if TYPE_CHECKING:
+    from .layouts import LayoutRunner
 
 XHTML = "application/xhtml+xml"
 XHTML_NS = "http://www.w3.org/1999/xhtml"
@@ -74,9 +84,11 @@ def write_epub(
     diagnostics: Diagnostics,
     layout: PrintLayout | None = None,
     cache: LayoutCache | None = None,
+    runner: LayoutRunner | None = None,
 ) -> Path:
     """Write the EPUB 3 edition to `target` (atomically); with `layout`, mark its print pages.
-    `cache` keeps the fonts cut down to the book's characters for the next build."""
+    `cache` keeps the fonts cut down to the book's characters for the next build; with
+    `runner`, they are cut down by its workers (side by side) and kept in its cache."""
     settings = project.config.epub
     files = _file_names(rendered)
     cover = cover_image(rendered, theme, project, diagnostics, cache)
@@ -120,12 +132,19 @@ def write_epub(
                                      media_type="text/css", content=text.encode("utf-8")))
     if settings.embed_fonts:
         text = characters_of_trees(page.root for page in pages.values())
-        for font in theme.fonts():
-            media_type = _FONT_TYPES.get(font.suffix.lower())
-            if media_type and font.name in used_files:
-                ebook.add_item(epub.EpubItem(
-                    uid=f"font-{_xml_id(font.stem)}", file_name=f"fonts/{font.name}",
-                    media_type=media_type, content=_subset(font, text, cache)))
+        fonts = [font for font in theme.fonts()
+                 if font.suffix.lower() in _FONT_TYPES and font.name in used_files]
+        if runner is not None:
+            characters = "".join(sorted(set(text)))
+            futures = runner.submit_all({font: FontSubsetRequest(font.name, font.read_bytes(),
+                                                                 characters) for font in fonts})
+            subsets = {font: runner.result(futures[font]) for font in fonts}
+        else:
+            subsets = {font: _subset(font, text, cache) for font in fonts}
+        for font in fonts:
+            ebook.add_item(epub.EpubItem(
+                uid=f"font-{_xml_id(font.stem)}", file_name=f"fonts/{font.name}",
+                media_type=_FONT_TYPES[font.suffix.lower()], content=subsets[font]))
     for source, name in images.items():
         image = prepared[source]
         ebook.add_item(epub.EpubItem(uid=f"img-{_xml_id(Path(name).stem)}", file_name=name,

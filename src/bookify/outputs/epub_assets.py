@@ -22,7 +22,7 @@ from lxml import etree
 from PIL import ExifTags, Image, ImageFile, ImageOps, UnidentifiedImageError
 
 __all__ = ["EXTRA_CHARACTERS", "JPEG_QUALITY", "LAYOUT_FEATURES", "PreparedImage",
-           "characters_of", "prepare_image", "subset_font"]
+           "characters_of", "prepare_image", "subset_font", "FontSubsetRequest"]
 
 #: JPEG quality for re-encoded photographs: visually clean on a tablet at a fraction of the size.
 JPEG_QUALITY = 85
@@ -141,7 +141,33 @@ def prepare_image(path: Path, max_px: int) -> PreparedImage:
     return _png(image, data, target, unchanged=orientation == 1 and not sixteen_bit)
 
 
-def subset_font(path: Path, text: str) -> bytes:
+@dataclass(frozen=True, slots=True)
+class FontSubsetRequest:
+    """A font to cut down to a book's characters, as plain data (the font's bytes): a job for
+    the layout runner, so the EPUB's fonts are cut down by the layout workers, side by side,
+    and kept in the layout cache."""
+
+    #: The font file's name, for messages.
+    name: str
+    data: bytes
+    #: The book's characters, each once, sorted.
+    characters: str
+
+    def key(self) -> str:
+        import fontTools
+
+        from .. import __version__
+        from ..cache import fingerprint
+
+        return fingerprint("bookify epub font", __version__, fontTools.version, self.data,
+                           self.characters)
+
+    def lay_out(self, progress: Callable[[int], None] | None = None,
+                reads: dict[str, str] | None = None) -> bytes:
+        return subset_font(self.data, self.characters, name=self.name)
+
+
+def subset_font(path: Path | bytes, text: str, name: str | None = None) -> bytes:
     """Return the font at `path` cut down to the glyphs for `text` and `EXTRA_CHARACTERS`, so the
     EPUB carries tens of kilobytes per face instead of all of Latin, Greek and Cyrillic.
 
@@ -159,11 +185,13 @@ def subset_font(path: Path, text: str) -> bytes:
     options.notdef_outline = True
     options.recalc_timestamp = False
     try:
-        font = subset.load_font(str(path), options)
+        font = subset.load_font(io.BytesIO(path) if isinstance(path, bytes) else str(path),
+                                options)
     except (TTLibError, OSError, ValueError, AssertionError) as exc:
         if isinstance(exc, FileNotFoundError):
             raise
-        raise ValueError(f"{path}: not a font bookify can read ({exc})") from exc
+        named = name or (str(path) if isinstance(path, Path) else "the font")
+        raise ValueError(f"{named}: not a font bookify can read ({exc})") from exc
     try:
         options.flavor = font.flavor
         characters = set(EXTRA_CHARACTERS)

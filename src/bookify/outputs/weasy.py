@@ -17,6 +17,7 @@ import logging
 import mimetypes
 import re
 import textwrap
+import threading
 import types
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
@@ -447,6 +448,12 @@ def _refuse(url: str) -> None:
     )
 
 
+#: WeasyPrint is laid out by one thread of a process at a time: its log (which `_captured`
+#: turns into diagnostics) and the parsed stylesheets (`_PARSED`) are the process's, and a
+#: catalogue build runs several books' builds (each laying out its cover) in threads.
+_RENDERING = threading.RLock()
+
+
 def render_document(
     html: str,
     *,
@@ -469,6 +476,18 @@ def render_document(
     if given, receives every file the layout read, with its SHA-256 (the layout cache checks them).
     Without `margin_boxes`, the pages have no running heads or folios.
     """
+    with _RENDERING:
+        return _render_document(html, base_url=base_url, stylesheets=stylesheets, roots=roots,
+                                diagnostics=diagnostics, allow_network=allow_network,
+                                progress=progress, preamble=preamble, rewritten=rewritten,
+                                reads=reads, margin_boxes=margin_boxes)
+
+
+def _render_document(html: str, *, base_url: Path, stylesheets: list[Path], roots: list[Path],
+                     diagnostics: Diagnostics, allow_network: bool,
+                     progress: ProgressCallback | None, preamble: str,
+                     rewritten: Mapping[Path, str] | None, reads: dict[str, str] | None,
+                     margin_boxes: bool) -> Document:
     fetcher = SandboxedFetcher(roots, allow_network)
     styles = _styles(stylesheets, rewritten or {}, preamble, base_url, roots, allow_network)
     fonts = styles.fonts
