@@ -1,8 +1,9 @@
 """Benchmark: a catalogue of N books built serially, with the local process pool, and on a Dask
 cluster, as throughput ratios measured in one invocation.
 
-The books are N copies of a fixture project (tests/projects/<fixture>, default `features`), each
-with its own title, in a temporary folder. Three ways, each laying every page out afresh (no
+The books are N copies of a fixture project (tests/projects/<fixture>, or `corpus:NAME` for a
+book of ../shared/corpus; default `corpus:anthology-small`, a 92-page book: a small fixture
+measures mostly each worker's start-up), each with its own title, in a temporary folder. Three ways, each laying every page out afresh (no
 layout cache) into its own output folders:
 
 - serial: one book after another, each built alone with `--jobs 1` (one core, as a press's
@@ -48,11 +49,21 @@ PROJECTS = REPO / "tests" / "projects"
 
 
 def make_books(fixture: str, count: int, folder: Path) -> list[Path]:
-    """`count` copies of the fixture project, the n-th titled "… (Volume n)"."""
+    """`count` copies of the fixture project, the n-th titled "… (Volume n)". A fixture named
+    `corpus:NAME` is ../shared/corpus/NAME made a project: a real book's length, where a small
+    fixture measures mostly each process's start-up."""
     books = []
     for number in range(1, count + 1):
         root = folder / f"book-{number}"
-        shutil.copytree(PROJECTS / fixture, root, ignore=shutil.ignore_patterns("build"))
+        if fixture.startswith("corpus:"):
+            essays = REPO.parent / "shared" / "corpus" / fixture.removeprefix("corpus:")
+            (root / "manuscripts").mkdir(parents=True)
+            for essay in sorted(essays.glob("[0-9][0-9]-*.md")):
+                shutil.copy2(essay, root / "manuscripts" / essay.name)
+            (root / "bookify.toml").write_text('[book]\ntitle = "A Catalogue Title"\n'
+                                              'editors = ["A. N. Editor"]\n', encoding="utf-8")
+        else:
+            shutil.copytree(PROJECTS / fixture, root, ignore=shutil.ignore_patterns("build"))
         config = root / "bookify.toml"
         text = config.read_text(encoding="utf-8")
         text = re.sub(r'^(title\s*=\s*"[^"]*)"', rf'\1 (Volume {number})"', text, count=1,
@@ -95,7 +106,8 @@ def catalogue(books: list[Path], out: Path, **how) -> tuple[float, list[dict[str
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--books", type=int, default=4)
-    parser.add_argument("--fixture", default="features")
+    parser.add_argument("--fixture", default="corpus:anthology-small",
+                        help="a project in tests/projects, or corpus:NAME for ../shared/corpus/NAME")
     parser.add_argument("--jobs", type=int, default=default_jobs())
     parser.add_argument("--runs", type=int, default=1)
     options = parser.parse_args()
