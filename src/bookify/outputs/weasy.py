@@ -44,6 +44,7 @@ from .. import __version__
 from ..cache import fingerprint
 from ..diagnostics import Diagnostics
 from ..errors import Location, RenderError
+from . import paragraphs
 
 ProgressCallback = Callable[[int], None]
 
@@ -251,6 +252,7 @@ def _ends_with_hyphen(line: boxes.LineBox) -> bool:
 
 
 _limit_hyphenated_lines()
+paragraphs.install(_hyphens_paused.get)
 
 
 #: The line of WeasyPrint 70's `_linebox_layout` that lets a paragraph keep one more line on a
@@ -340,7 +342,7 @@ def _captured(progress: ProgressCallback | None) -> Iterator[_Capture]:
 #: Raised whenever bookify's changes to WeasyPrint's line breaking (above) change where lines
 #: break, so a layout cached by an earlier revision of the same bookify version is not reused
 #: beside new ones in one book.
-LINE_BREAKING_REVISION = 2
+LINE_BREAKING_REVISION = 3
 
 
 def layout_key(kind: str, request: object) -> str:

@@ -1,0 +1,482 @@
+"""Justified paragraphs composed whole inside WeasyPrint's line-by-line breaking.
+
+WeasyPrint fills each line as full as it can (`split_inline_box` with the line's width). For a
+justified paragraph, bookify measures the paragraph once (every text box shaped by Pango in its
+own style), chooses all its breaks with `linebreak.compose`, and then gives WeasyPrint, line by
+line, a width just wide enough for the planned line and too narrow for anything longer: its own
+greedy breaking then ends the line where the plan says, and everything else it does (inline
+boxes, notes, hyphens, justification to the real measure) is unchanged.
+
+Whenever the plan cannot apply, WeasyPrint's own breaking sets the line: a paragraph holding
+something not measured here (an image, an inline block, a `nowrap` span), a line with a
+`::first-line` or `::first-letter` style, a line that did not end where planned (the rest of the
+paragraph is then planned again from where it did end), and a planned line wider than its
+measure. A line is never given more width than it really has.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import re
+import weakref
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import cffi
+from weasyprint.css.properties import Dimension
+from weasyprint.formatting_structure import boxes
+from weasyprint.layout import inline
+from weasyprint.text import line_break
+from weasyprint.text.ffi import _dlopen  # the same library WeasyPrint shapes text with
+
+from .linebreak import (
+    EXPLICIT_HYPHEN_PENALTY,
+    HYPHEN_PENALTY,
+    LETTER_SHRINK,
+    LETTER_STRETCH,
+    SHRINK,
+    STRETCH,
+    Breakpoint,
+    Line,
+    Paragraph,
+    compose,
+)
+
+_ffi = cffi.FFI()
+_ffi.cdef("""
+    typedef struct { int x; int y; int width; int height; } PangoRectangle;
+    typedef void PangoLayout;
+    typedef void PangoLayoutIter;
+    PangoLayoutIter * pango_layout_get_iter (PangoLayout *layout);
+    int pango_layout_iter_next_char (PangoLayoutIter *iter);
+    void pango_layout_iter_get_char_extents (PangoLayoutIter *iter, PangoRectangle *logical_rect);
+    void pango_layout_iter_free (PangoLayoutIter *iter);
+""")
+_pango = _dlopen(_ffi, "libpango-1.0-0", "pango-1.0-0", "pango-1.0", "libpango-1.0.so.0",
+                 "libpango-1.0.dylib", "libpango-1.0-0.dll")
+_PANGO_SCALE = 1024
+
+#: Replans allowed in one paragraph before the rest of it is left to WeasyPrint's breaking (a
+#: paragraph whose lines keep landing off the plan is one this module measures wrongly).
+MAX_REPLANS = 8
+
+_HYPHENS = ("-", "\u2010", "\u2013")
+_DASHES = ("\u2014", "/")
+_WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*")
+_PRESERVED_BREAKS = ("pre", "pre-line", "pre-wrap", "break-spaces")
+
+#: The planned line WeasyPrint is laying out now (read by `split_first_line`).
+_planned: contextvars.ContextVar[Line | None] = contextvars.ContextVar(
+    "bookify_planned_line", default=None)
+
+_ZERO = Dimension(0, "px")
+
+
+class _Unplannable(Exception):
+    """The paragraph holds something the line breaker does not measure."""
+
+
+@dataclass
+class _Composition:
+    """What is known of one paragraph (one WeasyPrint line box before it is split)."""
+
+    paragraph: Paragraph | None = None
+    starts: dict[int, tuple[int, boxes.Box]] = field(default_factory=dict)
+    lines: dict[int, Line] = field(default_factory=dict)
+    replans: int = 0
+    unplannable: bool = False
+
+
+_compositions: weakref.WeakKeyDictionary[boxes.LineBox, _Composition] = \
+    weakref.WeakKeyDictionary()
+#: The lines WeasyPrint set from a plan, with the plan's line (for `text_align`).
+_set_lines: weakref.WeakKeyDictionary[boxes.LineBox, Line] = weakref.WeakKeyDictionary()
+_dictionaries: dict[tuple[str, int, int], object] = {}
+
+
+def install(hyphens_paused: Callable[[], bool]) -> None:
+    """Wrap WeasyPrint's `split_inline_box` (the width a line gets) and `split_first_line` (its
+    hyphenation zone) so justified paragraphs are set as `linebreak.compose` plans them.
+
+    `hyphens_paused` tells whether the lines just set used up the hyphenated lines allowed in
+    a row (so the plan's first line may not end with a hyphen).
+    """
+    original_split_box = inline.split_inline_box
+    original_split_line = inline.split_first_line
+    original_align = inline.text_align
+    if getattr(original_split_box, "_bookify", False):
+        return
+
+    def split_inline_box(context, box, position_x, max_x, bottom_space, skip_stack,
+                         containing_block, absolute_boxes, fixed_boxes, line_placeholders,
+                         waiting_floats, line_children, first_letter_style, first_line_style):
+        line = None
+        if (isinstance(box, boxes.LineBox) and not first_letter_style and not first_line_style
+                and box.style["text_align_all"] == "justify"
+                and box.style["direction"] == "ltr"):
+            line = _planned_line(context, box, skip_stack, max_x - position_x,
+                                 containing_block, hyphens_paused())
+        if line is None:
+            return original_split_box(
+                context, box, position_x, max_x, bottom_space, skip_stack, containing_block,
+                absolute_boxes, fixed_boxes, line_placeholders, waiting_floats, line_children,
+                first_letter_style, first_line_style)
+        # A line planned tighter than its measure is given the room it is planned in (and
+        # tightened to the measure by `text_align`); any other gets no more than it has.
+        limited_x = position_x + line.limit
+        if line.natural <= max_x - position_x:
+            limited_x = min(max_x, limited_x)
+        token = _planned.set(line)
+        try:
+            result = original_split_box(
+                context, box, position_x, limited_x, bottom_space, skip_stack, containing_block,
+                absolute_boxes, fixed_boxes, line_placeholders, waiting_floats, line_children,
+                first_letter_style, first_line_style)
+        finally:
+            _planned.reset(token)
+        _set_lines[result[0]] = line
+        return result
+
+    def text_align(context, line, available_width, last):
+        planned = _set_lines.get(line)
+        if (planned is None or line.style["text_align_all"] != "justify"
+                or line.style["white_space"] not in ("normal", "pre-line")
+                or (last and line.width <= available_width)):
+            return original_align(context, line, available_width, last)
+        _justify(context, line, available_width, planned)
+        return 0
+
+    def split_first_line(text, style, *args, **kwargs):
+        line = _planned.get()
+        if line is None or not line.hyphenated or style["hyphens"] != "auto":
+            return original_split_line(text, style, *args, **kwargs)
+        # A planned hyphen may fall in WeasyPrint's hyphenation zone (where it would rather
+        # leave the space empty): the plan has weighed that line against the others already.
+        zone = style["hyphenate_limit_zone"]
+        style["hyphenate_limit_zone"] = _ZERO
+        try:
+            return original_split_line(text, style, *args, **kwargs)
+        finally:
+            style["hyphenate_limit_zone"] = zone
+
+    split_inline_box._bookify = True  # type: ignore[attr-defined]
+    inline.split_inline_box = split_inline_box
+    inline.split_first_line = split_first_line
+    inline.text_align = text_align
+
+
+def _planned_line(context, linebox: boxes.LineBox, skip_stack, available: float,
+                  containing_block, paused: bool) -> Line | None:
+    """The planned line starting where `skip_stack` says, planning (again) if need be."""
+    composition = _compositions.get(linebox)
+    if composition is None:
+        composition = _compositions[linebox] = _Composition()
+    if composition.unplannable:
+        return None
+    if composition.paragraph is None:
+        try:
+            composition.paragraph = _measure(context, linebox, composition.starts)
+        except _Unplannable:
+            composition.unplannable = True
+            return None
+    start = _offset(composition, linebox, skip_stack)
+    if start is None:
+        return None
+    line = composition.lines.get(start)
+    if line is None or abs(line.width - available) > 0.01:
+        if composition.replans >= MAX_REPLANS:
+            return None
+        composition.replans += 1
+        widths, varying = _widths(context, linebox, containing_block, available)
+        lines = compose(composition.paragraph, start, widths, varying_lines=varying,
+                        first_run=2 if paused else 0)
+        composition.lines = {line.start: line for line in lines or ()}
+        line = composition.lines.get(start)
+    if line is None:
+        return None
+    if line.natural - available > line.spaces * SHRINK + line.letters * LETTER_SHRINK + 1e-6:
+        return None  # overfull as planned (a word longer than the line): WeasyPrint's way
+    return line
+
+
+def _justify(context, line: boxes.LineBox, available: float, planned: Line) -> None:
+    """Set `line` to its measure as the plan has it: its letters take their share of the
+    difference (`LETTER_STRETCH`, `LETTER_SHRINK` of their size) and its word spaces the rest
+    (stretched or, on a line planned tight, shrunk)."""
+    extra = available - line.width
+    if abs(extra) < 1e-6:
+        return
+    if extra > 0:
+        room = planned.spaces * STRETCH + planned.letters * LETTER_STRETCH
+        letter = LETTER_STRETCH * min(1.0, extra / room) if room > 0 else 0.0
+    else:
+        room = planned.spaces * SHRINK + planned.letters * LETTER_SHRINK
+        letter = -LETTER_SHRINK * min(1.0, -extra / room) if room > 0 else 0.0
+    if letter:
+        _space_letters(context, line, letter, 0.0)
+    if inline.count_expandable_spaces(line):
+        inline.justify_line(context, line, available - line.width)
+
+
+def _space_letters(context, box: boxes.Box, em: float, x_advance: float) -> float:
+    """Add `em` of each text box's font size to its letter spacing (moving what follows), as
+    `add_word_spacing` does for word spaces; returns the distance added so far."""
+    if isinstance(box, boxes.TextBox):
+        box.position_x += x_advance
+        if box.text and box.style["font_size"]:
+            style = box.style = box.style.copy()
+            spacing = style["letter_spacing"]
+            style["letter_spacing"] = (0 if spacing == "normal" else spacing) \
+                + em * style["font_size"]
+            layout = line_break.create_layout(box.text, style, context, None,
+                                              box.justification_spacing)
+            width, _ = line_break.line_size(layout.get_first_line()[0], style)
+            layout.deactivate()
+            box.pango_layout = layout
+            x_advance += width - box.width
+            box.width = width
+    elif isinstance(box, (boxes.LineBox, boxes.InlineBox)):
+        box.position_x += x_advance
+        before = x_advance
+        for child in box.children:
+            if child.is_in_normal_flow():
+                x_advance = _space_letters(context, child, em, x_advance)
+        box.width += x_advance - before
+    else:
+        box.translate(x_advance, 0)
+    return x_advance
+
+
+def _widths(context, linebox: boxes.LineBox, containing_block,
+            available: float) -> tuple[Callable[[int], float], int]:
+    """The width of each line from the one being set (which has `available`), and how many
+    lines differ from the last: floats beside the paragraph narrow the lines they reach."""
+    full = containing_block.width
+    shapes = [shape for shape in context.excluded_shapes
+              if shape.position_y + shape.margin_height() > linebox.position_y]
+    if not shapes:
+        return (lambda n: available if n == 0 else full), 1
+    height, _ = line_break.strut(linebox.style)
+    left_edge = containing_block.content_box_x()
+    widths = [available]
+    top = linebox.position_y
+    while True:
+        top += height
+        left, right = left_edge, left_edge + full
+        for shape in shapes:
+            if shape.position_y < top + height and top < shape.position_y + shape.margin_height():
+                if shape.style["float"] in ("left", "inline-start"):
+                    left = max(left, shape.position_x + shape.margin_width())
+                else:
+                    right = min(right, shape.position_x)
+        widths.append(right - left)
+        if right - left == full or len(widths) > 50:
+            break
+    return (lambda n: widths[n] if n < len(widths) else full), len(widths)
+
+
+def _offset(composition: _Composition, linebox: boxes.LineBox, skip_stack) -> int | None:
+    """The paragraph's character where WeasyPrint's `skip_stack` resumes."""
+    box: boxes.Box = linebox
+    while skip_stack is not None:
+        (index, skip_stack), = skip_stack.items()
+        if isinstance(box, boxes.TextBox):
+            start = composition.starts.get(id(box))
+            if start is None:
+                return None
+            return start[0] + len(box.text.encode()[:index].decode(errors="ignore"))
+        children = getattr(box, "children", ())
+        if index >= len(children):
+            return None
+        box = children[index]
+    start = composition.starts.get(id(box))
+    return start[0] if start is not None and start[1] is box else None
+
+
+def _measure(context, linebox: boxes.LineBox, starts: dict[int, tuple[int, boxes.Box]]) \
+        -> Paragraph:
+    """The paragraph of `linebox` as `linebreak` sees it: its text, each character's advance
+    (shaped by Pango in its box's style), and where it may break."""
+    texts: list[str] = []
+    advance: list[float] = []
+    space_widths: list[float] = []  # per character: its width if it is a stretchable space
+    letter_sizes: list[float] = []  # per character: its font size unless it is a space
+    hyphen_points: list[tuple[int, float]] = []  # (offset, hyphen width)
+    lang = linebox.style["lang"]
+    x = 0.0
+    length = 0
+
+    def walk(box: boxes.Box) -> None:
+        nonlocal x, length
+        starts[id(box)] = (length, box)
+        if isinstance(box, boxes.TextBox):
+            style = box.style
+            if style["white_space"] not in ("normal", "pre-line") or style["font_size"] == 0:
+                raise _Unplannable
+            text = box.text
+            if not text:
+                return
+            positions = _positions(context, text, style)
+            for i, char in enumerate(text):
+                advance.append(x + positions[i])
+                spaced = char in (" ", "\u00a0")
+                space_widths.append(positions[i + 1] - positions[i] if spaced else 0.0)
+                letter_sizes.append(0.0 if spaced or char == "\n" else style["font_size"])
+            for offset in _hyphenation(text, style):
+                hyphen_points.append((length + offset, _hyphen_width(context, style)))
+            if "\u00ad" in text:
+                width = _hyphen_width(context, style)
+                hyphen_points.extend((length + i + 1, width)
+                                     for i, char in enumerate(text) if char == "\u00ad")
+            x += positions[-1]
+            texts.append(text)
+            length += len(text)
+        elif isinstance(box, (boxes.LineBox, boxes.InlineBox)):
+            if box is not linebox:
+                x += _edge(box.style, "left")
+            for child in box.children:
+                if child.is_in_normal_flow():
+                    walk(child)
+                elif child.is_floated() or child.is_absolutely_positioned():
+                    raise _Unplannable
+            if box is not linebox:
+                x += _edge(box.style, "right")
+        else:
+            raise _Unplannable  # an image, an inline block: not measured here
+
+    walk(linebox)
+    text = "".join(texts)
+    if not text.strip():
+        raise _Unplannable
+    advance.append(x)
+    return Paragraph(text, advance, _running_sum(space_widths), _running_sum(letter_sizes),
+                     _breakpoints(text, lang, hyphen_points))
+
+
+def _running_sum(values: list[float]) -> list[float]:
+    sums = [0.0]
+    for value in values:
+        sums.append(sums[-1] + value)
+    return sums
+
+
+def _edge(style, side: str) -> float:
+    """The width an inline box's margin, border and padding add on one side (lengths in px;
+    a percentage or `auto` counts as nothing, which only costs the plan some accuracy)."""
+    width = style[f"border_{side}_width"] or 0
+    for name in (f"margin_{side}", f"padding_{side}"):
+        value = style[name]
+        if isinstance(value, Dimension) and value.unit == "px":
+            width += value.value
+    return width
+
+
+def _breakpoints(text: str, lang: str | None,
+                 hyphen_points: list[tuple[int, float]]) -> list[Breakpoint]:
+    """Where `text` may break: Pango's line-break opportunities (spaces, after hyphens and
+    dashes, forced breaks), the hyphenation points in its words, and its end."""
+    attrs = line_break.get_log_attrs(text, lang)
+    found: dict[int, Breakpoint] = {}
+    for i in range(1, len(text)):
+        if not attrs[i].is_line_break:
+            continue
+        before = text[i - 1]
+        if before == "\n":
+            found[i] = Breakpoint(i - 1, i, forced=True)
+        elif before == " ":
+            end = i - 1
+            while end > 0 and text[end - 1] == " ":
+                end -= 1
+            if end > 0:
+                found[i] = Breakpoint(end, i)
+        elif before == "\u00ad":
+            continue  # a soft hyphen: among the hyphenation points
+        else:
+            penalty = EXPLICIT_HYPHEN_PENALTY if before in _HYPHENS + _DASHES else 0.0
+            found[i] = Breakpoint(i, i, penalty)
+    # No hyphen in the last word before a forced break or the paragraph's end.
+    ends = [i for i in sorted(found) if found[i].forced] + [len(text)]
+    for offset, width in hyphen_points:
+        if offset in found or not 0 < offset < len(text):
+            continue
+        following_end = next(end for end in ends if end >= offset)
+        if not any(offset < i < following_end and found[i].resume != found[i].end
+                   for i in found):
+            continue
+        found[offset] = Breakpoint(offset, offset, HYPHEN_PENALTY, width)
+    result = [found[i] for i in sorted(found)]
+    result.append(Breakpoint(len(text), len(text), forced=True))  # trailing spaces count
+    return result
+
+
+def _positions(context, text: str, style) -> list[float]:
+    """The advance before each character of `text` (and after the last), set in `style` on
+    one line; a preserved newline is a break, with no width."""
+    if "\n" in text:
+        positions: list[float] = []
+        for number, part in enumerate(text.split("\n")):
+            offset = positions.pop() if positions else 0.0
+            if number:
+                positions.append(offset)  # the newline itself
+            positions.extend(offset + x for x in _line_positions(context, part, style))
+        return positions
+    return _line_positions(context, text, style)
+
+
+def _line_positions(context, text: str, style) -> list[float]:
+    """`_positions` of a text without newlines: Pango's logical extents, character by
+    character, of the text set on one line."""
+    if not text:
+        return [0.0]
+    layout = line_break.create_layout(text, style, context, None, 0)
+    pointer = _ffi.cast("PangoLayout *", line_break.ffi.cast("uintptr_t", layout.layout))
+    rectangle = _ffi.new("PangoRectangle *")
+    iterator = _pango.pango_layout_get_iter(pointer)
+    positions = []
+    end = 0.0
+    try:
+        for _ in text:
+            _pango.pango_layout_iter_get_char_extents(iterator, rectangle)
+            positions.append(rectangle.x / _PANGO_SCALE)
+            end = (rectangle.x + rectangle.width) / _PANGO_SCALE
+            if not _pango.pango_layout_iter_next_char(iterator):
+                break
+    finally:
+        _pango.pango_layout_iter_free(iterator)
+    if len(positions) != len(text):
+        raise _Unplannable  # Pango dropped or merged characters: not measured here
+    positions.append(end)
+    return positions
+
+
+def _hyphen_width(context, style) -> float:
+    key = ("hyphen", line_break._font_style_cache_key(style, include_size=True),
+           style["hyphenate_character"], str(style["letter_spacing"]))
+    cache = context.dictionaries
+    if key not in cache:
+        cache[key] = _positions(context, style["hyphenate_character"], style)[-1]
+    return cache[key]
+
+
+def _hyphenation(text: str, style) -> list[int]:
+    """The offsets in `text` where WeasyPrint's `hyphens: auto` may break a word (as
+    `split_first_line` asks pyphen, with `hyphenate-limit-chars`)."""
+    if style["hyphens"] != "auto" or not style["lang"] or "\u00ad" in text:
+        return []
+    lang = line_break.pyphen.language_fallback(style["lang"])
+    if not lang:
+        return []
+    total, left, right = style["hyphenate_limit_chars"]
+    key = (lang, left, right)
+    dictionary = _dictionaries.get(key)
+    if dictionary is None:
+        dictionary = _dictionaries[key] = line_break.pyphen.Pyphen(lang=lang, left=left,
+                                                                    right=right)
+    offsets: list[int] = []
+    for match in _WORD.finditer(text):
+        word = match.group()
+        if len(word) < total:
+            continue
+        offsets.extend(match.start() + position for position in dictionary.positions(word))
+    return offsets
+
