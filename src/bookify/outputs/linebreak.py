@@ -186,67 +186,79 @@ def _pass(paragraph: Paragraph, breakpoints: Sequence[Breakpoint], start: int,
           width: Callable[[int], float], stretch: tuple[float, float],
           shrink: tuple[float, float], hyphen_limit: int, varying_lines: int, tolerance: float,
           first_run: int) -> _Node | None:
+    """One pass of the breaker: the best node at the paragraph's end with no line looser than
+    `tolerance`, or None. Nodes at one breakpoint are told apart by the hyphens in a row
+    before them, their tightness (`_fitness`) and their line (while the widths vary)."""
     advance, spaces, letters = paragraph.advance, paragraph.spaces, paragraph.letters
     final = tolerance == math.inf
-    active: dict[tuple[int, int, int, int], _Node] = {
-        (-1, 0, 1, 0): _Node(-1, start, 0, first_run, 1, 0.0)}
+    widths = [width(line) for line in range(varying_lines + 1)]
+    last_width = widths[-1]
+    stretch_space, stretch_letter = stretch
+    shrink_space, shrink_letter = shrink
+    active: list[_Node] = [_Node(-1, start, 0, first_run, 1, 0.0)]
     for index, breakpoint in enumerate(breakpoints):
+        end, hyphen, forced = breakpoint.end, breakpoint.hyphen, breakpoint.forced
+        end_advance, end_spaces, end_letters = advance[end], spaces[end], letters[end]
+        penalty = breakpoint.penalty ** 2 if breakpoint.penalty > 0 else 0.0
         found: dict[tuple[int, int, int], _Node] = {}
         overfull: _Node | None = None
-        for key, node in list(active.items()):
-            measure = width(node.line)
-            natural = advance[breakpoint.end] - advance[node.resume] + breakpoint.hyphen
-            between = spaces[breakpoint.end] - spaces[node.resume]
-            lettered = letters[breakpoint.end] - letters[node.resume]
-            stretchable = between * stretch[0] + lettered * stretch[1]
+        survivors: list[_Node] = []
+        for node in active:
+            measure = widths[node.line] if node.line < varying_lines else last_width
+            resume = node.resume
+            natural = end_advance - advance[resume] + hyphen
+            between = end_spaces - spaces[resume]
             if natural > measure + 1e-6:
-                room = between * shrink[0] + lettered * shrink[1] if between > 0 else 0.0
-                ratio = (measure - natural) / room if room > 0 else -math.inf
-                if ratio < -1:
-                    if natural - breakpoint.hyphen > measure + 1e-6:
-                        del active[key]
+                lettered = end_letters - letters[resume]
+                room = between * shrink_space + lettered * shrink_letter if between > 0 else 0.0
+                if room <= 0 or natural - measure > room:
+                    if natural - hyphen > measure + 1e-6:  # too long from here on
                         if overfull is None or node.demerits < overfull.demerits:
                             overfull = node
+                        continue
+                    survivors.append(node)
                     continue
-            elif breakpoint.forced:
+                ratio = (measure - natural) / room
+            elif forced:
                 ratio = 0.0
             elif between > 0:
-                ratio = (measure - natural) / stretchable
+                lettered = end_letters - letters[resume]
+                ratio = (measure - natural) / (between * stretch_space + lettered * stretch_letter)
             else:
                 ratio = math.inf if measure - natural > 1e-6 else 0.0
+            survivors.append(node)
             if ratio > tolerance:
                 continue
-            run = node.run + 1 if breakpoint.hyphen else 0
+            run = node.run + 1 if hyphen else 0
             if run > hyphen_limit:
                 continue
-            badness = min(100 * abs(ratio) ** 3, 10000.0)
-            demerits = (LINE_PENALTY + badness) ** 2
-            if breakpoint.penalty > 0:
-                demerits += breakpoint.penalty ** 2
-            if breakpoint.hyphen and node.run:
-                demerits += DOUBLE_HYPHEN_DEMERITS
-            if breakpoint.forced and node.run:
-                demerits += FINAL_HYPHEN_DEMERITS
+            badness = 100 * abs(ratio) ** 3 if ratio < 4.6 else 10000.0
+            demerits = (LINE_PENALTY + badness) ** 2 + penalty
+            if node.run:
+                if hyphen:
+                    demerits += DOUBLE_HYPHEN_DEMERITS
+                elif forced:
+                    demerits += FINAL_HYPHEN_DEMERITS
             fitness = _fitness(ratio)
             if abs(fitness - node.fitness) > 1:
                 demerits += ADJACENT_DEMERITS
             total = node.demerits + demerits
-            found_key = (run, fitness, min(node.line + 1, varying_lines))
+            line = node.line + 1
+            found_key = (run, fitness, line if line < varying_lines else varying_lines)
             best = found.get(found_key)
             if best is None or total < best.demerits:
-                found[found_key] = _Node(index, breakpoint.resume, node.line + 1, run, fitness,
+                found[found_key] = _Node(index, breakpoint.resume, line, run, fitness,
                                          total, node, ratio, natural, measure)
-        if not found and not active and final and overfull is not None:
+        if not found and not survivors and final and overfull is not None:
             # Nothing fits: set the line overfull (a word longer than the measure).
-            natural = advance[breakpoint.end] - advance[overfull.resume] + breakpoint.hyphen
-            found[(0, 1, min(overfull.line + 1, varying_lines))] = _Node(
-                index, breakpoint.resume, overfull.line + 1, 0, 1, overfull.demerits + 1e12,
-                overfull, -1.0, natural, width(overfull.line))
-        if breakpoint.forced:
-            active.clear()
-        for (run, fitness, line), node in found.items():
-            active[(index, run, fitness, line)] = node
+            line = overfull.line + 1
+            found[(0, 1, min(line, varying_lines))] = _Node(
+                index, breakpoint.resume, line, 0, 1, overfull.demerits + 1e12, overfull, -1.0,
+                end_advance - advance[overfull.resume] + hyphen,
+                widths[overfull.line] if overfull.line < varying_lines else last_width)
+        active = [] if forced else survivors
+        active.extend(found.values())
         if not active:
             return None
-    ends = [node for node in active.values() if node.breakpoint == len(breakpoints) - 1]
+    ends = [node for node in active if node.breakpoint == len(breakpoints) - 1]
     return min(ends, key=lambda node: node.demerits) if ends else None

@@ -17,17 +17,16 @@ measure. A line is never given more width than it really has.
 from __future__ import annotations
 
 import contextvars
+import math
 import re
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import cffi
 from weasyprint.css.properties import Dimension
 from weasyprint.formatting_structure import boxes
 from weasyprint.layout import inline
 from weasyprint.text import line_break
-from weasyprint.text.ffi import _dlopen  # the same library WeasyPrint shapes text with
 
 from .linebreak import (
     EXPLICIT_HYPHEN_PENALTY,
@@ -42,18 +41,6 @@ from .linebreak import (
     compose,
 )
 
-_ffi = cffi.FFI()
-_ffi.cdef("""
-    typedef struct { int x; int y; int width; int height; } PangoRectangle;
-    typedef void PangoLayout;
-    typedef void PangoLayoutIter;
-    PangoLayoutIter * pango_layout_get_iter (PangoLayout *layout);
-    int pango_layout_iter_next_char (PangoLayoutIter *iter);
-    void pango_layout_iter_get_char_extents (PangoLayoutIter *iter, PangoRectangle *logical_rect);
-    void pango_layout_iter_free (PangoLayoutIter *iter);
-""")
-_pango = _dlopen(_ffi, "libpango-1.0-0", "pango-1.0-0", "pango-1.0", "libpango-1.0.so.0",
-                 "libpango-1.0.dylib", "libpango-1.0-0.dll")
 _PANGO_SCALE = 1024
 
 #: Replans allowed in one paragraph before the rest of it is left to WeasyPrint's breaking (a
@@ -121,11 +108,13 @@ def install(hyphens_paused: Callable[[], bool]) -> None:
                 context, box, position_x, max_x, bottom_space, skip_stack, containing_block,
                 absolute_boxes, fixed_boxes, line_placeholders, waiting_floats, line_children,
                 first_letter_style, first_line_style)
-        # A line planned tighter than its measure is given the room it is planned in (and
-        # tightened to the measure by `text_align`); any other gets no more than it has.
-        limited_x = position_x + line.limit
-        if line.natural <= max_x - position_x:
-            limited_x = min(max_x, limited_x)
+        # The line gets the room it is planned in, even past its measure (a line planned tight,
+        # or one our measure makes a hair narrower than WeasyPrint's): `text_align` then sets
+        # it to the measure, taking in its word spaces and letters.
+        if line.limit < math.inf:
+            limited_x = position_x + line.limit
+        else:  # nothing can come after the line: only its width matters
+            limited_x = max(max_x, position_x + line.natural + 1.0)
         token = _planned.set(line)
         try:
             result = original_split_box(
@@ -190,7 +179,9 @@ def _planned_line(context, linebox: boxes.LineBox, skip_stack, available: float,
         widths, varying = _widths(context, linebox, containing_block, available)
         lines = compose(composition.paragraph, start, widths, varying_lines=varying,
                         first_run=2 if paused else 0)
-        composition.lines = {line.start: line for line in lines or ()}
+        # Earlier plans stay: WeasyPrint lays a paragraph out again from an earlier line when
+        # it moves it to the next page, and should find the same breaks.
+        composition.lines.update((line.start, line) for line in lines or ())
         line = composition.lines.get(start)
     if line is None:
         return None
@@ -382,7 +373,10 @@ def _breakpoints(text: str, lang: str | None,
             continue
         before = text[i - 1]
         if before == "\n":
-            found[i] = Breakpoint(i - 1, i, forced=True)
+            resume = i
+            while resume < len(text) and text[resume] == " ":
+                resume += 1  # WeasyPrint skips the spaces that open a line
+            found[i] = Breakpoint(i - 1, resume, forced=True)
         elif before == " ":
             end = i - 1
             while end > 0 and text[end - 1] == " ":
@@ -394,16 +388,21 @@ def _breakpoints(text: str, lang: str | None,
         else:
             penalty = EXPLICIT_HYPHEN_PENALTY if before in _HYPHENS + _DASHES else 0.0
             found[i] = Breakpoint(i, i, penalty)
-    # No hyphen in the last word before a forced break or the paragraph's end.
-    ends = [i for i in sorted(found) if found[i].forced] + [len(text)]
+    # No hyphen in the last word before a forced break or the paragraph's end: a hyphenation
+    # point needs a word space after it before the next forced break.
+    spaced_after: list[bool] = [False] * (len(text) + 1)  # a space break comes later in the run
+    later = False
+    for i in range(len(text), -1, -1):
+        breakpoint = found.get(i)
+        if breakpoint is not None:
+            if breakpoint.forced:
+                later = False
+            elif breakpoint.resume != breakpoint.end:
+                later = True
+        spaced_after[i] = later
     for offset, width in hyphen_points:
-        if offset in found or not 0 < offset < len(text):
-            continue
-        following_end = next(end for end in ends if end >= offset)
-        if not any(offset < i < following_end and found[i].resume != found[i].end
-                   for i in found):
-            continue
-        found[offset] = Breakpoint(offset, offset, HYPHEN_PENALTY, width)
+        if 0 < offset < len(text) and offset not in found and spaced_after[offset]:
+            found[offset] = Breakpoint(offset, offset, HYPHEN_PENALTY, width)
     result = [found[i] for i in sorted(found)]
     result.append(Breakpoint(len(text), len(text), forced=True))  # trailing spaces count
     return result
@@ -424,31 +423,31 @@ def _positions(context, text: str, style) -> list[float]:
 
 
 def _line_positions(context, text: str, style) -> list[float]:
-    """`_positions` of a text without newlines: Pango's logical extents, character by
-    character, of the text set on one line."""
+    """`_positions` of a text without newlines, from the glyphs Pango shaped it into on one
+    line: each cluster's advance is its first character's (the rest of a ligature has none)."""
     if not text:
         return [0.0]
     layout = line_break.create_layout(text, style, context, None, 0)
-    pointer = _ffi.cast("PangoLayout *", line_break.ffi.cast("uintptr_t", layout.layout))
-    rectangle = _ffi.new("PangoRectangle *")
-    iterator = _pango.pango_layout_get_iter(pointer)
-    positions = []
-    end = 0.0
-    try:
-        for _ in text:
-            _pango.pango_layout_iter_get_char_extents(iterator, rectangle)
-            positions.append(rectangle.x / _PANGO_SCALE)
-            end = (rectangle.x + rectangle.width) / _PANGO_SCALE
-            if not _pango.pango_layout_iter_next_char(iterator):
-                break
-    finally:
-        _pango.pango_layout_iter_free(iterator)
-    if len(positions) != len(text):
-        raise _Unplannable  # Pango dropped or merged characters: not measured here
-    positions.append(end)
+    line, _ = layout.get_first_line()
+    encoded = text.encode()
+    widths = [0] * (len(encoded) + 1)
+    run = line.runs
+    while run != line_break.ffi.NULL:
+        item, glyphs = run.data.item, run.data.glyphs
+        offset = item.offset
+        infos, clusters = glyphs.glyphs, glyphs.log_clusters
+        for i in range(glyphs.num_glyphs):
+            widths[offset + clusters[i]] += infos[i].geometry.width
+        run = run.next
+    positions = [0.0]
+    x = 0
+    index = 0
+    for char in text:
+        x += widths[index]
+        index += len(char.encode()) if char >= "\x80" else 1
+        positions.append(x / _PANGO_SCALE)
+    # positions[i + 1] is the advance after character i: shift to "before each character".
     return positions
-
-
 def _hyphen_width(context, style) -> float:
     key = ("hyphen", line_break._font_style_cache_key(style, include_size=True),
            style["hyphenate_character"], str(style["letter_spacing"]))

@@ -156,6 +156,7 @@ def _limit_hyphenated_lines() -> None:
     for that line changes, so every other rule (justification, limits, languages) still holds.
     The same switch keeps a paragraph's (or a verse line's) last word unbroken, so no line holds
     only the tail of a hyphenated word ("dis- / covered?") and no hyphen stands before a `<br>`.
+    A paragraph continued on a new page has no `::first-line` or `::first-letter` style there.
     """
     original_lines = inline.iter_line_boxes
     original_split = inline.split_first_line
@@ -163,8 +164,15 @@ def _limit_hyphenated_lines() -> None:
     if getattr(original_lines, "_bookify", False):
         return
 
-    def iter_line_boxes(context, box, *args, **kwargs):
-        lines = original_lines(context, box, *args, **kwargs)
+    def iter_line_boxes(context, box, position_y, bottom_space, skip_stack, containing_block,
+                        absolute_boxes, fixed_boxes, first_letter_style, first_line_style):
+        if skip_stack is not None:
+            # A paragraph continued on a new page: its first line there is not its first
+            # line (WeasyPrint sets `::first-line` small capitals on it again).
+            first_letter_style = first_line_style = None
+        lines = original_lines(context, box, position_y, bottom_space, skip_stack,
+                               containing_block, absolute_boxes, fixed_boxes,
+                               first_letter_style, first_line_style)
         ends = _text_run_ends(box)
         run = 0
         while True:
