@@ -17,12 +17,13 @@ from dataclasses import dataclass, field
 #: How far a line's word spaces may stretch and shrink, as fractions of their natural width (a
 #: line stretched by `STRETCH` has an adjustment ratio of 1: spaces at 1.5×), and how much the
 #: spacing of its letters may grow or tighten with them, in ems of each letter's size. Letters
-#: take their share of a line's slack in proportion: at 0.005 em a 60-letter line takes as much
-#: as one and a half spaces, invisibly, and its word spaces stretch that much less.
+#: take their share of a line's slack in proportion: at 0.008 em (a hundred-and-twenty-fifth of
+#: an em, below what a reader sees) a 60-letter line takes about two spaces' worth, and its
+#: word spaces stretch that much less.
 STRETCH = 0.5
 SHRINK = 0.2
-LETTER_STRETCH = 0.005
-LETTER_SHRINK = 0.002
+LETTER_STRETCH = 0.008
+LETTER_SHRINK = 0.003
 
 #: Demerits, in TeX's units: a line's own cost, a hyphen's, two hyphenated lines in a row, a
 #: hyphen on a paragraph's last-but-one line, and adjacent lines of very different tightness.
@@ -32,6 +33,9 @@ EXPLICIT_HYPHEN_PENALTY = 50
 DOUBLE_HYPHEN_DEMERITS = 3000
 FINAL_HYPHEN_DEMERITS = 5000
 ADJACENT_DEMERITS = 3000
+
+#: The badness of a line that has no word space and does not fill its measure.
+UNSTRETCHABLE_BADNESS = 100_000.0
 
 #: Adjustment ratios tried in turn: a first pass without emergencies, then anything goes (a line
 #: too long for its width is allowed only when nothing else can be done, as TeX's overfull box).
@@ -120,7 +124,8 @@ def compose(paragraph: Paragraph, start: int, width: Callable[[int], float], *,
             stretch: float = STRETCH, shrink: float = SHRINK,
             letter_stretch: float = LETTER_STRETCH, letter_shrink: float = LETTER_SHRINK,
             hyphen_limit: int = 2,
-            varying_lines: int = 1, first_run: int = 0) -> list[Line] | None:
+            varying_lines: int = 1, first_run: int = 0,
+            first_line: Paragraph | None = None) -> list[Line] | None:
     """The breaks of `paragraph` from character `start` that minimise the total demerits of its
     lines, line `n` (from 0) being `width(n)` wide; None if there is nothing to set.
 
@@ -128,7 +133,8 @@ def compose(paragraph: Paragraph, start: int, width: Callable[[int], float], *,
     letters be spaced by up to `letter_stretch` em more or `letter_shrink` em less.
 
     No more than `hyphen_limit` lines in a row end with a hyphen (`first_run` of them already
-    do just before `start`). Lines from `varying_lines` on
+    do just before `start`); the line from `start` is measured in `first_line` if given (the
+    same text set in a paragraph's `::first-line` style). Lines from `varying_lines` on
     are taken to be as wide as each other (so nodes need not tell them apart). A line that cannot
     be set within the widths (a word longer than the measure) is set overfull, as the last
     resort of the last pass.
@@ -139,7 +145,8 @@ def compose(paragraph: Paragraph, start: int, width: Callable[[int], float], *,
         return None
     for tolerance in TOLERANCES:
         last = _pass(paragraph, breakpoints, start, width, (stretch, letter_stretch),
-                     (shrink, letter_shrink), hyphen_limit, varying_lines, tolerance, first_run)
+                     (shrink, letter_shrink), hyphen_limit, varying_lines, tolerance, first_run,
+                     first_line or paragraph)
         if last is not None:
             break
     else:  # pragma: no cover - the last pass always sets the paragraph
@@ -149,11 +156,13 @@ def compose(paragraph: Paragraph, start: int, width: Callable[[int], float], *,
     while node is not None and node.previous is not None:
         previous = node.previous
         breakpoint = breakpoints[node.breakpoint]
+        measured = first_line if first_line is not None and previous.previous is None \
+            else paragraph
         lines.append(Line(previous.resume, breakpoint.end, breakpoint.resume, node.natural,
                           node.width, node.ratio, breakpoint.hyphen > 0,
-                          paragraph.spaces[breakpoint.end] - paragraph.spaces[previous.resume],
-                          paragraph.letters[breakpoint.end] - paragraph.letters[previous.resume],
-                          _limit(paragraph, breakpoints, node.breakpoint, previous.resume,
+                          measured.spaces[breakpoint.end] - measured.spaces[previous.resume],
+                          measured.letters[breakpoint.end] - measured.letters[previous.resume],
+                          _limit(measured, breakpoints, node.breakpoint, previous.resume,
                                  node.natural)))
         node = previous
     lines.reverse()
@@ -185,7 +194,7 @@ def _limit(paragraph: Paragraph, breakpoints: Sequence[Breakpoint], index: int, 
 def _pass(paragraph: Paragraph, breakpoints: Sequence[Breakpoint], start: int,
           width: Callable[[int], float], stretch: tuple[float, float],
           shrink: tuple[float, float], hyphen_limit: int, varying_lines: int, tolerance: float,
-          first_run: int) -> _Node | None:
+          first_run: int, first_line: Paragraph) -> _Node | None:
     """One pass of the breaker: the best node at the paragraph's end with no line looser than
     `tolerance`, or None. Nodes at one breakpoint are told apart by the hyphens in a row
     before them, their tightness (`_fitness`) and their line (while the widths vary)."""
@@ -206,14 +215,22 @@ def _pass(paragraph: Paragraph, breakpoints: Sequence[Breakpoint], start: int,
         for node in active:
             measure = widths[node.line] if node.line < varying_lines else last_width
             resume = node.resume
-            natural = end_advance - advance[resume] + hyphen
-            between = end_spaces - spaces[resume]
-            if natural > measure + 1e-6:
+            if node.previous is None:  # the first line, in its own style
+                natural = first_line.advance[end] - first_line.advance[resume] + hyphen
+                between = first_line.spaces[end] - first_line.spaces[resume]
+                lettered = first_line.letters[end] - first_line.letters[resume]
+            else:
+                natural = end_advance - advance[resume] + hyphen
+                between = end_spaces - spaces[resume]
                 lettered = end_letters - letters[resume]
+            if natural > measure + 1e-6:
                 room = between * shrink_space + lettered * shrink_letter if between > 0 else 0.0
                 if room <= 0 or natural - measure > room:
                     if natural - hyphen > measure + 1e-6:  # too long from here on
-                        if overfull is None or node.demerits < overfull.demerits:
+                        # The last resort is the latest line start: an overfull line then
+                        # holds only the word too long for any line.
+                        if overfull is None or (node.resume, -node.demerits) > (
+                                overfull.resume, -overfull.demerits):
                             overfull = node
                         continue
                     survivors.append(node)
@@ -222,17 +239,20 @@ def _pass(paragraph: Paragraph, breakpoints: Sequence[Breakpoint], start: int,
             elif forced:
                 ratio = 0.0
             elif between > 0:
-                lettered = end_letters - letters[resume]
                 ratio = (measure - natural) / (between * stretch_space + lettered * stretch_letter)
             else:
                 ratio = math.inf if measure - natural > 1e-6 else 0.0
             survivors.append(node)
-            if ratio > tolerance:
+            if ratio > tolerance and (ratio < math.inf or final or _extensible(
+                    paragraph, breakpoints, index, resume, measure)):
                 continue
             run = node.run + 1 if hyphen else 0
             if run > hyphen_limit:
                 continue
-            badness = 100 * abs(ratio) ** 3 if ratio < 4.6 else 10000.0
+            # Not capped at TeX's 10000: in the last pass a line at 6× must still cost less
+            # than one at 50×. A line with no word space to stretch that could not hold more
+            # (a long address alone) is allowed in every pass, at a high cost.
+            badness = 100 * abs(ratio) ** 3 if ratio < math.inf else UNSTRETCHABLE_BADNESS
             demerits = (LINE_PENALTY + badness) ** 2 + penalty
             if node.run:
                 if hyphen:
@@ -262,3 +282,13 @@ def _pass(paragraph: Paragraph, breakpoints: Sequence[Breakpoint], start: int,
             return None
     ends = [node for node in active if node.breakpoint == len(breakpoints) - 1]
     return min(ends, key=lambda node: node.demerits) if ends else None
+
+
+def _extensible(paragraph: Paragraph, breakpoints: Sequence[Breakpoint], index: int,
+                start: int, measure: float) -> bool:
+    """Whether the line from `start` to breakpoint `index` could take more and still fit."""
+    if index + 1 >= len(breakpoints):
+        return False
+    following = breakpoints[index + 1]
+    return (paragraph.advance[following.end] - paragraph.advance[start] + following.hyphen
+            <= measure)

@@ -23,7 +23,7 @@ import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from weasyprint.css.properties import Dimension
+from weasyprint.css.properties import INHERITED, Dimension
 from weasyprint.formatting_structure import boxes
 from weasyprint.layout import inline
 from weasyprint.text import line_break
@@ -68,6 +68,7 @@ class _Composition:
     """What is known of one paragraph (one WeasyPrint line box before it is split)."""
 
     paragraph: Paragraph | None = None
+    first_line: Paragraph | None = None  # measured in the `::first-line` style, if any
     starts: dict[int, tuple[int, boxes.Box]] = field(default_factory=dict)
     lines: dict[int, Line] = field(default_factory=dict)
     replans: int = 0
@@ -81,12 +82,12 @@ _set_lines: weakref.WeakKeyDictionary[boxes.LineBox, Line] = weakref.WeakKeyDict
 _dictionaries: dict[tuple[str, int, int], object] = {}
 
 
-def install(hyphens_paused: Callable[[], bool]) -> None:
+def install(hyphenated_run: Callable[[], int]) -> None:
     """Wrap WeasyPrint's `split_inline_box` (the width a line gets) and `split_first_line` (its
     hyphenation zone) so justified paragraphs are set as `linebreak.compose` plans them.
 
-    `hyphens_paused` tells whether the lines just set used up the hyphenated lines allowed in
-    a row (so the plan's first line may not end with a hyphen).
+    `hyphenated_run` tells how many lines in a row just before the one being set end with a
+    hyphen (so a plan made there allows no more than the rest of the run).
     """
     original_split_box = inline.split_inline_box
     original_split_line = inline.split_first_line
@@ -98,11 +99,11 @@ def install(hyphens_paused: Callable[[], bool]) -> None:
                          containing_block, absolute_boxes, fixed_boxes, line_placeholders,
                          waiting_floats, line_children, first_letter_style, first_line_style):
         line = None
-        if (isinstance(box, boxes.LineBox) and not first_letter_style and not first_line_style
+        if (isinstance(box, boxes.LineBox) and not first_letter_style
                 and box.style["text_align_all"] == "justify"
                 and box.style["direction"] == "ltr"):
             line = _planned_line(context, box, skip_stack, max_x - position_x,
-                                 containing_block, hyphens_paused())
+                                 containing_block, hyphenated_run(), first_line_style)
         if line is None:
             return original_split_box(
                 context, box, position_x, max_x, bottom_space, skip_stack, containing_block,
@@ -155,8 +156,9 @@ def install(hyphens_paused: Callable[[], bool]) -> None:
 
 
 def _planned_line(context, linebox: boxes.LineBox, skip_stack, available: float,
-                  containing_block, paused: bool) -> Line | None:
-    """The planned line starting where `skip_stack` says, planning (again) if need be."""
+                  containing_block, hyphenated_run: int, first_line_style) -> Line | None:
+    """The planned line starting where `skip_stack` says, planning (again) if need be; a
+    paragraph's first line set in its `::first-line` style is measured in that style."""
     composition = _compositions.get(linebox)
     if composition is None:
         composition = _compositions[linebox] = _Composition()
@@ -165,6 +167,8 @@ def _planned_line(context, linebox: boxes.LineBox, skip_stack, available: float,
     if composition.paragraph is None:
         try:
             composition.paragraph = _measure(context, linebox, composition.starts)
+            if first_line_style:
+                composition.first_line = _measure(context, linebox, {}, first_line_style)
         except _Unplannable:
             composition.unplannable = True
             return None
@@ -178,7 +182,8 @@ def _planned_line(context, linebox: boxes.LineBox, skip_stack, available: float,
         composition.replans += 1
         widths, varying = _widths(context, linebox, containing_block, available)
         lines = compose(composition.paragraph, start, widths, varying_lines=varying,
-                        first_run=2 if paused else 0)
+                        first_run=hyphenated_run,
+                        first_line=composition.first_line if first_line_style else None)
         # Earlier plans stay: WeasyPrint lays a paragraph out again from an earlier line when
         # it moves it to the next page, and should find the same breaks.
         composition.lines.update((line.start, line) for line in lines or ())
@@ -284,10 +289,11 @@ def _offset(composition: _Composition, linebox: boxes.LineBox, skip_stack) -> in
     return start[0] if start is not None and start[1] is box else None
 
 
-def _measure(context, linebox: boxes.LineBox, starts: dict[int, tuple[int, boxes.Box]]) \
-        -> Paragraph:
+def _measure(context, linebox: boxes.LineBox, starts: dict[int, tuple[int, boxes.Box]],
+             first_line_style=None) -> Paragraph:
     """The paragraph of `linebox` as `linebreak` sees it: its text, each character's advance
-    (shaped by Pango in its box's style), and where it may break."""
+    (shaped by Pango in its box's style, with the inherited properties of `first_line_style`
+    over it if given, as WeasyPrint sets a first line), and where it may break."""
     texts: list[str] = []
     advance: list[float] = []
     space_widths: list[float] = []  # per character: its width if it is a stretchable space
@@ -302,6 +308,11 @@ def _measure(context, linebox: boxes.LineBox, starts: dict[int, tuple[int, boxes
         starts[id(box)] = (length, box)
         if isinstance(box, boxes.TextBox):
             style = box.style
+            if first_line_style:
+                style = style.copy()
+                for key, value in first_line_style.items():
+                    if key in INHERITED:
+                        style[key] = value
             if style["white_space"] not in ("normal", "pre-line") or style["font_size"] == 0:
                 raise _Unplannable
             text = box.text

@@ -112,6 +112,8 @@ _VIRTUAL = "file:///bookify/"
 HYPHENATE_LIMIT_LINES = 2
 
 _hyphens_paused = contextvars.ContextVar("bookify_hyphens_paused", default=False)
+#: How many lines in a row just before the one being set end with a hyphen.
+_hyphenated_run = contextvars.ContextVar("bookify_hyphenated_run", default=0)
 
 #: The text boxes of the paragraph being laid out that end a run of text: after them comes no
 #: word space before the paragraph's end or a forced line break (ids, see `_run_ends`).
@@ -177,6 +179,7 @@ def _limit_hyphenated_lines() -> None:
         run = 0
         while True:
             token = _hyphens_paused.set(run >= HYPHENATE_LIMIT_LINES)
+            run_token = _hyphenated_run.set(run)
             ends_token = _run_ends.set(ends)
             try:
                 line, resume_at = next(lines)
@@ -184,6 +187,7 @@ def _limit_hyphenated_lines() -> None:
                 return
             finally:
                 _hyphens_paused.reset(token)
+                _hyphenated_run.reset(run_token)
                 _run_ends.reset(ends_token)
             run = run + 1 if _ends_with_hyphen(line) else 0
             yield line, resume_at
@@ -260,7 +264,7 @@ def _ends_with_hyphen(line: boxes.LineBox) -> bool:
 
 
 _limit_hyphenated_lines()
-paragraphs.install(_hyphens_paused.get)
+paragraphs.install(_hyphenated_run.get)
 
 
 #: The line of WeasyPrint 70's `_linebox_layout` that lets a paragraph keep one more line on a
