@@ -58,9 +58,11 @@ def _texts(box) -> list[boxes.TextBox]:
 
 
 def _joined(lines: list[boxes.LineBox]) -> str:
-    """A paragraph's text from its lines, hyphens at line ends taken out."""
+    """A paragraph's text from its lines, hyphens added at line ends taken out (a hyphen of
+    the text, as in "home-keeping", stays)."""
     text = "\n".join(_text(line).strip() for line in lines)
-    return re.sub(r"\s+", " ", re.sub("\u2010\n", "", text))
+    text = re.sub("-\n", "-", re.sub("\u2010\n", "", text))
+    return re.sub(r"\s+", " ", text)
 
 
 def _widest_space(lines: list[boxes.LineBox]) -> float:
