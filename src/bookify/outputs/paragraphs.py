@@ -49,6 +49,9 @@ MAX_REPLANS = 8
 
 _HYPHENS = ("-", "\u2010", "\u2013")
 _DASHES = ("\u2014", "/")
+_NOT_WORD = re.compile(r"[^\w]|_")
+_BETWEEN_LETTERS = re.compile("[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u2e80-\ua4cf"
+                              "\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
 _WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*")
 _PRESERVED_BREAKS = ("pre", "pre-line", "pre-wrap", "break-spaces")
 
@@ -198,7 +201,9 @@ def _planned_line(context, linebox: boxes.LineBox, skip_stack, available: float,
 def _justify(context, line: boxes.LineBox, available: float, planned: Line) -> None:
     """Set `line` to its measure as the plan has it: its letters take their share of the
     difference (`LETTER_STRETCH`, `LETTER_SHRINK` of their size) and its word spaces the rest
-    (stretched or, on a line planned tight, shrunk)."""
+    (stretched or, on a line planned tight, shrunk). Each text box is shaped again once, with
+    both spacings; what that leaves over (the letters' share is reckoned, not measured) goes
+    to the word spaces as WeasyPrint justifies."""
     extra = available - line.width
     if abs(extra) < 1e-6:
         return
@@ -208,25 +213,62 @@ def _justify(context, line: boxes.LineBox, available: float, planned: Line) -> N
     else:
         room = planned.spaces * SHRINK + planned.letters * LETTER_SHRINK
         letter = -LETTER_SHRINK * min(1.0, -extra / room) if room > 0 else 0.0
-    if letter:
-        _space_letters(context, line, letter, 0.0)
-    if inline.count_expandable_spaces(line):
-        inline.justify_line(context, line, available - line.width)
+    texts = _text_boxes(line)
+    lettered = sum(_letter_spacing_added(box.style, letter) * len(box.text) for box in texts)
+    spaces = sum(_expandable(box.text) for box in texts)
+    word = (extra - lettered) / spaces if spaces else 0.0
+    if not letter and not word:
+        return
+    _respace(context, line, letter, word, 0.0)
+    left = available - line.width
+    if abs(left) > 0.05 and inline.count_expandable_spaces(line):
+        inline.justify_line(context, line, left)
 
 
-def _space_letters(context, box: boxes.Box, em: float, x_advance: float) -> float:
-    """Add `em` of each text box's font size to its letter spacing (moving what follows), as
-    `add_word_spacing` does for word spaces; returns the distance added so far."""
+def _letter_spacing_added(style, em: float) -> float:
+    """What `em` more letter spacing adds after each character, as Pango applies it (in
+    whole Pango units, 1/1024 of a pixel)."""
+    spacing = style["letter_spacing"]
+    spacing = 0 if spacing == "normal" else spacing
+    return (int((spacing + em * style["font_size"]) * _PANGO_SCALE)
+            - int(spacing * _PANGO_SCALE)) / _PANGO_SCALE
+
+
+def _text_boxes(box: boxes.Box) -> list[boxes.TextBox]:
+    if isinstance(box, boxes.TextBox):
+        return [box]
+    if isinstance(box, (boxes.LineBox, boxes.InlineBox)):
+        return [text for child in box.children if child.is_in_normal_flow()
+                for text in _text_boxes(child)]
+    return []
+
+
+def _expandable(text: str) -> int:
+    """The spaces WeasyPrint's justification widens (`count_expandable_spaces`)."""
+    return text.count(" ") + text.count("\u00a0")
+
+
+def _respace(context, box: boxes.Box, em: float, word: float, x_advance: float) -> float:
+    """Add `em` of each text box's font size to its letter spacing and `word` to its word
+    spaces (moving what follows), as `add_word_spacing` does for word spaces alone; returns
+    the distance added so far."""
     if isinstance(box, boxes.TextBox):
         box.position_x += x_advance
-        if box.text and box.style["font_size"]:
-            style = box.style = box.style.copy()
-            spacing = style["letter_spacing"]
-            style["letter_spacing"] = (0 if spacing == "normal" else spacing) \
-                + em * style["font_size"]
-            layout = line_break.create_layout(box.text, style, context, None,
-                                              box.justification_spacing)
-            width, _ = line_break.line_size(layout.get_first_line()[0], style)
+        spaces = _expandable(box.text)
+        if box.text and box.style["font_size"] and (em or (word and spaces)):
+            style = box.style
+            if em:
+                style = box.style = box.style.copy()
+                spacing = style["letter_spacing"]
+                style["letter_spacing"] = (0 if spacing == "normal" else spacing) \
+                    + em * style["font_size"]
+            box.justification_spacing = word
+            layout = line_break.create_layout(box.text, style, context, None, word)
+            if em:  # the layout is measured without its word spacing (added when drawn)
+                width, _ = line_break.line_size(layout.get_first_line()[0], style)
+                width += word * spaces
+            else:
+                width = box.width + word * spaces
             layout.deactivate()
             box.pango_layout = layout
             x_advance += width - box.width
@@ -236,7 +278,7 @@ def _space_letters(context, box: boxes.Box, em: float, x_advance: float) -> floa
         before = x_advance
         for child in box.children:
             if child.is_in_normal_flow():
-                x_advance = _space_letters(context, child, em, x_advance)
+                x_advance = _respace(context, child, em, word, x_advance)
         box.width += x_advance - before
     else:
         box.translate(x_advance, 0)
@@ -379,7 +421,14 @@ def _breakpoints(text: str, lang: str | None,
     dashes, forced breaks), the hyphenation points in its words, and its end."""
     attrs = line_break.get_log_attrs(text, lang)
     found: dict[int, Breakpoint] = {}
-    for i in range(1, len(text)):
+    # Latin text breaks only after something other than a letter or digit: only there is Pango
+    # asked (each question costs more than the character test); scripts that break between
+    # letters (Chinese, Japanese, Thai…) are asked everywhere.
+    if _BETWEEN_LETTERS.search(text):
+        candidates = range(1, len(text))
+    else:
+        candidates = (match.end() for match in _NOT_WORD.finditer(text, 0, len(text) - 1))
+    for i in candidates:
         if not attrs[i].is_line_break:
             continue
         before = text[i - 1]
