@@ -2,16 +2,19 @@
 
 WeasyPrint fills each line as full as it can (`split_inline_box` with the line's width). For a
 justified paragraph, bookify measures the paragraph once (every text box shaped by Pango in its
-own style), chooses all its breaks with `linebreak.compose`, and then gives WeasyPrint, line by
-line, a width just wide enough for the planned line and too narrow for anything longer: its own
-greedy breaking then ends the line where the plan says, and everything else it does (inline
-boxes, notes, hyphens, justification to the real measure) is unchanged.
+own style, the first line in its `::first-line` style), chooses all its breaks with
+`linebreak.compose`, and then gives WeasyPrint, line by line, a width just wide enough for the
+planned line and too narrow for anything longer: its own greedy breaking then ends the line
+where the plan says, and everything else it does (inline boxes, notes, hyphens) is unchanged.
+`text_align` then sets the line to its real measure, its letters and word spaces sharing the
+difference (shrinking them on a line planned tight).
 
 Whenever the plan cannot apply, WeasyPrint's own breaking sets the line: a paragraph holding
-something not measured here (an image, an inline block, a `nowrap` span), a line with a
-`::first-line` or `::first-letter` style, a line that did not end where planned (the rest of the
-paragraph is then planned again from where it did end), and a planned line wider than its
-measure. A line is never given more width than it really has.
+something not measured here (an image, an inline block, a float, a `nowrap` span), the line
+beside a `::first-letter` drop cap, a line planned wider than it can be set (a word longer
+than the measure), and a line after one that did not end where planned once a paragraph has
+been planned `MAX_REPLANS` times (until then, the rest of it is planned again from where the
+line did end).
 """
 
 from __future__ import annotations
