@@ -15,15 +15,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 #: How far a line's word spaces may stretch and shrink, as fractions of their natural width (a
-#: line stretched by `STRETCH` has an adjustment ratio of 1: spaces at 1.5×), and how much the
-#: spacing of its letters may grow or tighten with them, in ems of each letter's size. Letters
-#: take their share of a line's slack in proportion: at 0.008 em (a hundred-and-twenty-fifth of
-#: an em, below what a reader sees) a 60-letter line takes about two spaces' worth, and its
-#: word spaces stretch that much less.
+#: line stretched by `STRETCH` has an adjustment ratio of 1: spaces at 1.5×; shrunk by `SHRINK`,
+#: spaces at 70 %, as TeX lets them), and how much the spacing of its letters may grow or
+#: tighten with them, in ems of each letter's size. Letter spacing is off: WeasyPrint 70 writes
+#: letter-spaced glyphs into the PDF a little off its own layout, so a justified line's right
+#: edge went ragged by up to 3 pt (measured on the corpus with 0.008 em); the breaker and
+#: `paragraphs._justify` still take it into account where it is set.
 STRETCH = 0.5
-SHRINK = 0.2
-LETTER_STRETCH = 0.008
-LETTER_SHRINK = 0.003
+SHRINK = 0.3
+LETTER_STRETCH = 0.0
+LETTER_SHRINK = 0.0
 
 #: Demerits, in TeX's units: a line's own cost, a hyphen's, two hyphenated lines in a row, a
 #: hyphen on a paragraph's last-but-one line, and adjacent lines of very different tightness.
