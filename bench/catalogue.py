@@ -3,8 +3,8 @@ cluster, as throughput ratios measured in one invocation.
 
 The books are N copies of a fixture project (tests/projects/<fixture>, or `corpus:NAME` for a
 book of ../shared/corpus; default `corpus:anthology-small`, a 92-page book: a small fixture
-measures mostly each worker's start-up), each with its own title, in a temporary folder. Three ways, each laying every page out afresh (no
-layout cache) into its own output folders:
+measures mostly each worker's start-up), each with its own title, in a temporary folder.
+Three ways, each laying every page out afresh (no layout cache) into its own output folders:
 
 - serial: one book after another, each built alone with `--jobs 1` (one core, as a press's
   script calling `bookify build` for each title would);

@@ -29,6 +29,7 @@ import pyphen
 import weasyprint
 from weasyprint import CSS, HTML, layout
 from weasyprint.document import Document
+from weasyprint.draw import text as draw_text
 from weasyprint.formatting_structure import boxes
 from weasyprint.layout import block, inline
 from weasyprint.text import line_break
@@ -44,6 +45,7 @@ from .. import __version__
 from ..cache import fingerprint
 from ..diagnostics import Diagnostics
 from ..errors import Location, RenderError
+from . import paragraphs
 
 ProgressCallback = Callable[[int], None]
 
@@ -111,6 +113,8 @@ _VIRTUAL = "file:///bookify/"
 HYPHENATE_LIMIT_LINES = 2
 
 _hyphens_paused = contextvars.ContextVar("bookify_hyphens_paused", default=False)
+#: How many lines in a row just before the one being set end with a hyphen.
+_hyphenated_run = contextvars.ContextVar("bookify_hyphenated_run", default=0)
 
 #: The text boxes of the paragraph being laid out that end a run of text: after them comes no
 #: word space before the paragraph's end or a forced line break (ids, see `_run_ends`).
@@ -155,6 +159,7 @@ def _limit_hyphenated_lines() -> None:
     for that line changes, so every other rule (justification, limits, languages) still holds.
     The same switch keeps a paragraph's (or a verse line's) last word unbroken, so no line holds
     only the tail of a hyphenated word ("dis- / covered?") and no hyphen stands before a `<br>`.
+    A paragraph continued on a new page has no `::first-line` or `::first-letter` style there.
     """
     original_lines = inline.iter_line_boxes
     original_split = inline.split_first_line
@@ -162,12 +167,20 @@ def _limit_hyphenated_lines() -> None:
     if getattr(original_lines, "_bookify", False):
         return
 
-    def iter_line_boxes(context, box, *args, **kwargs):
-        lines = original_lines(context, box, *args, **kwargs)
+    def iter_line_boxes(context, box, position_y, bottom_space, skip_stack, containing_block,
+                        absolute_boxes, fixed_boxes, first_letter_style, first_line_style):
+        if skip_stack is not None:
+            # A paragraph continued on a new page: its first line there is not its first
+            # line (WeasyPrint sets `::first-line` small capitals on it again).
+            first_letter_style = first_line_style = None
+        lines = original_lines(context, box, position_y, bottom_space, skip_stack,
+                               containing_block, absolute_boxes, fixed_boxes,
+                               first_letter_style, first_line_style)
         ends = _text_run_ends(box)
         run = 0
         while True:
             token = _hyphens_paused.set(run >= HYPHENATE_LIMIT_LINES)
+            run_token = _hyphenated_run.set(run)
             ends_token = _run_ends.set(ends)
             try:
                 line, resume_at = next(lines)
@@ -175,6 +188,7 @@ def _limit_hyphenated_lines() -> None:
                 return
             finally:
                 _hyphens_paused.reset(token)
+                _hyphenated_run.reset(run_token)
                 _run_ends.reset(ends_token)
             run = run + 1 if _ends_with_hyphen(line) else 0
             yield line, resume_at
@@ -251,6 +265,7 @@ def _ends_with_hyphen(line: boxes.LineBox) -> bool:
 
 
 _limit_hyphenated_lines()
+paragraphs.install(_hyphenated_run.get)
 
 
 #: The line of WeasyPrint 70's `_linebox_layout` that lets a paragraph keep one more line on a
@@ -281,6 +296,35 @@ def _keep_footnotes_with_their_calls() -> None:
 
 
 _keep_footnotes_with_their_calls()
+
+#: The line of WeasyPrint 70's `draw_first_line` that writes a glyph's adjustment (kerning,
+#: letter and word spacing) into the PDF in whole thousandths of an em, truncated.
+_TRUNCATED_ADJUSTMENT = "string += f'>{int(kerning)}<'"
+
+
+def _round_glyph_adjustments() -> None:
+    """Write each glyph's position adjustment rounded, not truncated, as WeasyPrint lays it out.
+
+    Truncation loses up to a thousandth of an em on every glyph, always the same way once
+    letters are spaced (`paragraphs.py` spaces them by fractions of that): a justified line
+    then ends short of the measure by up to a point or two, and the right edge is ragged.
+    Rounded, the errors cancel out. If the installed WeasyPrint has no such line, nothing is
+    patched.
+    """
+    if getattr(draw_text.draw_first_line, "_bookify", False):
+        return
+    source = textwrap.dedent(inspect.getsource(draw_text.draw_first_line))
+    if source.count(_TRUNCATED_ADJUSTMENT) != 1:
+        return
+    namespace: dict[str, object] = {}
+    exec(compile(source.replace(_TRUNCATED_ADJUSTMENT, "string += f'>{round(kerning)}<'"),  # noqa: S102
+                 draw_text.__file__, "exec"), draw_text.__dict__, namespace)
+    patched = namespace["draw_first_line"]
+    patched._bookify = True  # type: ignore[attr-defined]
+    draw_text.draw_first_line = patched
+
+
+_round_glyph_adjustments()
 
 _without_margin_boxes = contextvars.ContextVar("bookify_without_margin_boxes", default=False)
 
@@ -340,7 +384,7 @@ def _captured(progress: ProgressCallback | None) -> Iterator[_Capture]:
 #: Raised whenever bookify's changes to WeasyPrint's line breaking (above) change where lines
 #: break, so a layout cached by an earlier revision of the same bookify version is not reused
 #: beside new ones in one book.
-LINE_BREAKING_REVISION = 2
+LINE_BREAKING_REVISION = 4
 
 
 def layout_key(kind: str, request: object) -> str:
