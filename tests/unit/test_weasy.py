@@ -144,3 +144,16 @@ def test_no_hyphen_before_a_forced_line_break() -> None:
     assert any(line.endswith("\u2010") for line in lines), "the column hyphenates"
     words = [word for line in lines for word in line.split()]
     assert words.count("misunderstandings") == 15, "each verse line's last word stays whole"
+
+
+def test_bookifys_patches_of_weasyprint_hold_on_the_pinned_version() -> None:
+    """Both source patches (footnotes kept with their calls, glyph adjustments rounded) found
+    their line in the installed WeasyPrint: a new WeasyPrint that moved it fails here, not
+    silently in a book."""
+    from weasyprint.draw import text as draw_text
+    from weasyprint.layout import block
+
+    import bookify.outputs.weasy  # noqa: F401 (applies the patches)
+
+    assert getattr(block._linebox_layout, "_bookify", False)
+    assert getattr(draw_text.draw_first_line, "_bookify", False)

@@ -282,17 +282,27 @@ def _keep_footnotes_with_their_calls() -> None:
     installed WeasyPrint has no such line, nothing is patched (and `check_layout` still warns
     about any footnote set apart from its call).
     """
-    if getattr(block._linebox_layout, "_bookify", False):
-        return
-    source = textwrap.dedent(inspect.getsource(block._linebox_layout))
-    if source.count(_REPORT_FOOTNOTES) != 1:
-        return
+    _patch_line(block, "_linebox_layout", _REPORT_FOOTNOTES, "report = False")
+
+
+def _patch_line(module: types.ModuleType, name: str, old: str, new: str) -> bool:
+    """Replace the one line `old` of WeasyPrint's function `module.name` with `new`, by compiling
+    its edited source in its module. Returns whether the function is patched: an installed
+    WeasyPrint without that exact line is left alone (tests/unit/test_weasy.py checks both
+    patches hold on the pinned version)."""
+    function = getattr(module, name)
+    if getattr(function, "_bookify", False):
+        return True
+    source = textwrap.dedent(inspect.getsource(function))
+    if source.count(old) != 1:
+        return False
     namespace: dict[str, object] = {}
-    exec(compile(source.replace(_REPORT_FOOTNOTES, "report = False"),  # noqa: S102
-                 block.__file__, "exec"), block.__dict__, namespace)
-    patched = namespace["_linebox_layout"]
+    exec(compile(source.replace(old, new), module.__file__ or name, "exec"),  # noqa: S102
+         module.__dict__, namespace)
+    patched = namespace[name]
     patched._bookify = True  # type: ignore[attr-defined]
-    block._linebox_layout = patched
+    setattr(module, name, patched)
+    return True
 
 
 _keep_footnotes_with_their_calls()
@@ -311,17 +321,8 @@ def _round_glyph_adjustments() -> None:
     Rounded, the errors cancel out. If the installed WeasyPrint has no such line, nothing is
     patched.
     """
-    if getattr(draw_text.draw_first_line, "_bookify", False):
-        return
-    source = textwrap.dedent(inspect.getsource(draw_text.draw_first_line))
-    if source.count(_TRUNCATED_ADJUSTMENT) != 1:
-        return
-    namespace: dict[str, object] = {}
-    exec(compile(source.replace(_TRUNCATED_ADJUSTMENT, "string += f'>{round(kerning)}<'"),  # noqa: S102
-                 draw_text.__file__, "exec"), draw_text.__dict__, namespace)
-    patched = namespace["draw_first_line"]
-    patched._bookify = True  # type: ignore[attr-defined]
-    draw_text.draw_first_line = patched
+    _patch_line(draw_text, "draw_first_line", _TRUNCATED_ADJUSTMENT,
+                "string += f'>{round(kerning)}<'")
 
 
 _round_glyph_adjustments()
