@@ -70,12 +70,13 @@ def test_epubcheck_is_clean(large_book: BuiltBook) -> None:
     assert (result.fatals, result.errors, result.warnings) == (0, 0, 0), result.summary()
 
 
-def test_pdf_outline_has_49_essays_on_their_openers(large_book: BuiltBook, corpus: Path) -> None:
+def test_pdf_outline_has_49_essays(large_book: BuiltBook, corpus: Path) -> None:
+    """The outline's titles and order; that each entry lands on its opener is checked on the
+    small anthology below (reading the text of 570 pages costs a minute of the suite)."""
     entries = outline(large_book.pdf_edition("digital"))  # KDP's print file has none
     essays = [e for e in entries if e.level == 2]
     assert [_straight(e.title) for e in essays] == _titles_in_contents_order(corpus)
-    openers = large_book.printed_edition("digital").opener_pages(large_book.essay_titles)
-    assert [e.page_index for e in essays] == openers
+    assert len({e.page_index for e in essays}) == ESSAYS, "each essay's entry has its own page"
 
 
 # ---------------------------------------------------------------------------- anthology-small
