@@ -78,11 +78,16 @@ def _build(books: list[Path], out: Path, **how) -> list[dict[str, bytes]]:
 @pytest.fixture(scope="module")
 def pooled(books, tmp_path_factory) -> list[dict[str, bytes]]:
     """Both books built with the local process pool (two processes)."""
+    before = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = "1700000000"
     try:
         return _build(books, tmp_path_factory.mktemp("pooled"), jobs=2)
     finally:
-        del os.environ["SOURCE_DATE_EPOCH"]
+        # Put back the session's date (tests/conftest.py): the tests after this one count on it.
+        if before is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = before
 
 
 def test_a_cluster_builds_the_same_bytes_as_the_local_pool(client, books, pooled, tmp_path):

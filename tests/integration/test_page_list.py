@@ -88,7 +88,10 @@ def test_each_marker_stands_where_its_page_begins_in_print(book: BuiltBook) -> N
     for label, document, words in markers(epub):
         if label in skip:
             continue
-        snippet = re.sub(r"[^\w’'“”,.;: -]", "", words)[:14].strip()
+        # The first run of plain words on the page (a dash or a note call ends a run: the PDF's
+        # text may break or space the line there).
+        runs = [run.strip() for run in re.findall(r"[\w’'“”,.;: -]+", words)]
+        snippet = next((run[:14].strip() for run in runs if len(run) >= 8), "")
         if len(snippet) < 8:
             continue  # a blank page, or one that holds only a figure
         pages = find_pages(book.pdf, snippet, ignore_case=True)
