@@ -18,15 +18,13 @@ from bookify.catalogue import Catalogue, Title, build_catalogue, catalogue_of, l
 from bookify.cli import main
 from bookify.errors import ConfigError
 
+from .test_cli import plain_terminal  # noqa: F401 - an autouse fixture: plain terminal output
+
 MINIMAL = Path(__file__).resolve().parents[1] / "projects" / "minimal"
 
 
 @pytest.fixture(autouse=True)
-def plain_terminal(monkeypatch):
-    for name in ("FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE", "CLICOLOR_FORCE"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("NO_COLOR", "1")
-    monkeypatch.setenv("COLUMNS", "200")
+def fixed_date(monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
 
 
