@@ -77,9 +77,6 @@ def used_faces(pages: Iterable[etree._Element], stylesheets: Iterable[str],
             order += 1
     used: set[FontFace] = set()
     for page in pages:
-        body = next(page.iter("{*}body"), None)
-        if body is None:
-            continue
         for family, weight, italic in _text_styles(
                 cssselect2.ElementWrapper.from_xml_root(page), matcher):
             face = _matching_face(faces, family, weight, italic)
@@ -107,24 +104,22 @@ _Style = tuple[tuple[str, ...], int, bool]
 def _text_styles(root: cssselect2.ElementWrapper, matcher: cssselect2.Matcher
                  ) -> Iterator[tuple[tuple[str, ...], int, bool]]:
     """(families, weight, italic) of every piece of text in the document's body."""
-    stack: list[tuple[cssselect2.ElementWrapper, _Style]] = [(root, ((), 400, False))]
+    # Each entry: an element, the style it inherits, and whether its parent is in the body.
+    stack: list[tuple[cssselect2.ElementWrapper, _Style, bool]] = [(root, ((), 400, False), False)]
     while stack:
-        wrapper, inherited = stack.pop()
+        wrapper, inherited, parent_in_body = stack.pop()
         element = wrapper.etree_element
         if not isinstance(element.tag, str):
             continue
         style, extra = _computed(wrapper, matcher, inherited)
-        in_body = element.tag.endswith("}body") or any(
-            a.tag.endswith("}body") for a in element.iterancestors())
+        in_body = parent_in_body or element.tag.endswith("}body")
         if in_body:
             if (element.text or "").strip():
                 yield style
             yield from extra
-            parent_style = inherited
-            if (element.tail or "").strip():
-                yield parent_style
-        for child in wrapper.iter_children():
-            stack.append((child, style))
+        if parent_in_body and (element.tail or "").strip():
+            yield inherited  # the text after an element is its parent's
+        stack.extend((child, style, in_body) for child in wrapper.iter_children())
 
 
 def _computed(wrapper: cssselect2.ElementWrapper, matcher: cssselect2.Matcher,
